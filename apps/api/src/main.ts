@@ -1,0 +1,37 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { openDatabase } from '@mel/database';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { bootstrapLogger } from './logger';
+
+/**
+ * The ledger's HTTP service. Without DATABASE_URL it starts an embedded PostgreSQL (data in .data/),
+ * brings roles and migrations up to date, then listens on HOST:PORT (127.0.0.1:3000 by default).
+ */
+async function main(): Promise<void> {
+  const log = bootstrapLogger();
+  const sink = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m), debug: (m: string) => log.debug(m) };
+  let database;
+  try {
+    database = await openDatabase({ log: sink });
+  } catch (error) {
+    log.fatal((error as Error).message);
+    process.exit(1);
+  }
+  const app = await NestFactory.create(AppModule.forRoot(database), { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const port = Number(process.env.PORT ?? 3000);
+  const host = process.env.HOST ?? '127.0.0.1';
+  try {
+    await app.listen(port, host);
+  } catch (error) {
+    log.fatal(`cannot listen on ${host}:${port}: ${(error as Error).message}. Set PORT (and HOST) to a free address.`);
+    await app.close();
+    process.exit(1);
+  }
+  log.info(`ledger API listening on http://${host}:${port} (health: /health)`);
+}
+
+void main();
