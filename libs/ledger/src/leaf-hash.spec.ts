@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { sharedPath } from '../../../test/support/shared';
 import { leafHash } from './leaf-hash';
-
-const vectors = join(__dirname, '../../../../shared/vectors');
 
 describe('leafHash (RFC 6962 §2.1)', () => {
   it('hashes the empty entry as SHA-256(0x00)', () => {
@@ -14,7 +12,7 @@ describe('leafHash (RFC 6962 §2.1)', () => {
 
   it('gives the root of the one-entry Tessera test log: the leaf hash of its entry "one"', () => {
     // A tree of size 1 has its only leaf hash as root; checkpoint.1 of the Tessera vectors states it.
-    const checkpoint = readFileSync(join(vectors, 'tlog-checkpoint/tessera-checkpoint.1'), 'utf8').split('\n');
+    const checkpoint = readFileSync(sharedPath('vectors/tlog-checkpoint/tessera-checkpoint.1'), 'utf8').split('\n');
     expect(checkpoint[1]).toBe('1');
     expect(leafHash(Buffer.from('one', 'ascii')).toString('base64')).toBe(checkpoint[2]);
   });
