@@ -1,21 +1,16 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { PostgresEventStore } from '@mel/event-store';
-import { AppModule } from '../../apps/api/src/app.module';
+import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 describe('GET /health', () => {
   let db: TestDatabase;
-  let app: INestApplication;
+  let app: TestApp;
   let url: string;
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const database = { adminUrl: db.adminUrl, appUrl: db.appUrl, embedded: false, close: async () => undefined };
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(database)] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    url = `${await app.getUrl()}/health`;
+    app = await startTestApp(db);
+    url = `${app.url}/health`;
   });
 
   afterAll(async () => {
@@ -43,12 +38,9 @@ describe('GET /health', () => {
   });
 
   it('answers 503 when the database cannot be reached', async () => {
-    const down = { adminUrl: db.adminUrl, appUrl: 'postgres://ledger_app@127.0.0.1:1/none', embedded: false, close: async () => undefined };
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(down)] }).compile();
-    const broken = moduleRef.createNestApplication({ logger: false });
-    await broken.listen(0, '127.0.0.1');
+    const broken = await startTestApp({ adminUrl: db.adminUrl, appUrl: 'postgres://ledger_app@127.0.0.1:1/none' });
     try {
-      const response = await fetch(`${await broken.getUrl()}/health`);
+      const response = await fetch(`${broken.url}/health`);
       expect(response.status).toBe(503);
       expect(await response.json()).toMatchObject({ status: 'error', error: { database: { status: 'down' }, eventStore: { status: 'down' } } });
     } finally {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { openDatabase } from '@mel/database';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { configureApp } from './configure-app';
 import { bootstrapLogger } from './logger';
 
 /**
@@ -19,8 +20,9 @@ async function main(): Promise<void> {
     log.fatal((error as Error).message);
     process.exit(1);
   }
-  const app = await NestFactory.create(AppModule.forRoot(database), { bufferLogs: true });
+  const app = await NestFactory.create(AppModule.forRoot(database), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
+  configureApp(app);
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3000);
   const host = process.env.HOST ?? '127.0.0.1';

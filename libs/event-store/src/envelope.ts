@@ -159,7 +159,8 @@ function isExpectedVersion(value: unknown): value is ExpectedVersion {
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const prototype = Object.getPrototypeOf(value);
-  return prototype === Object.prototype || prototype === null;
+  // Object.prototype of any realm (vm contexts have their own), or null.
+  return prototype === null || Object.getPrototypeOf(prototype) === null;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { canonicalize, canonicalBytes, CanonicalJsonError } from './canonical-json';
 
@@ -55,6 +56,14 @@ describe('canonicalize (RFC 8785)', () => {
 
   it('names where the refused value sits', () => {
     expect(() => canonicalize({ a: [1, { b: NaN }] })).toThrow('at $.a[1].b');
+  });
+
+  it('takes plain objects of another realm (vm context), and refuses class instances', () => {
+    expect(canonicalize(runInNewContext('({ b: [1, { c: null }], a: "x" })'))).toBe('{"a":"x","b":[1,{"c":null}]}');
+    class Scope {
+      qpv = ['QN05972M'];
+    }
+    expect(() => canonicalize({ scope: new Scope() })).toThrow(CanonicalJsonError);
   });
 
   it('omits members whose value is undefined, as JSON does', () => {

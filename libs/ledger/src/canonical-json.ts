@@ -58,7 +58,8 @@ function serializeString(value: string, path: string): string {
 
 function serializeObject(value: object, path: string): string {
   const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) {
+  // A plain object's prototype is Object.prototype of some realm (vm contexts have their own), or null.
+  if (prototype !== null && Object.getPrototypeOf(prototype) !== null) {
     throw new CanonicalJsonError(`a ${prototype?.constructor?.name ?? 'non-plain'} object has no canonical form`, path);
   }
   const record = value as Record<string, unknown>;

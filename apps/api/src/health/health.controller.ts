@@ -1,4 +1,5 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Res, ServiceUnavailableException } from '@nestjs/common';
+import type { Response } from 'express';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health';
 import { EventStoreHealthIndicator } from './event-store.health';
@@ -14,7 +15,14 @@ export class HealthController {
   /** 200 when the database answers and the store's head can be read; 503 otherwise. */
   @Get()
   @HealthCheck()
-  check() {
-    return this.health.check([() => this.database.check('database'), () => this.eventStore.check('eventStore')]);
+  async check(@Res({ passthrough: true }) response: Response) {
+    try {
+      return await this.health.check([() => this.database.check('database'), () => this.eventStore.check('eventStore')]);
+    } catch (error) {
+      // Terminus's own report, not problem details: health probes read it as it is.
+      if (!(error instanceof ServiceUnavailableException)) throw error;
+      response.status(503);
+      return error.getResponse();
+    }
   }
 }

@@ -1,0 +1,197 @@
+import {
+  type ArgumentsHost,
+  BadRequestException,
+  Catch,
+  type ExceptionFilter,
+  HttpException,
+  HttpStatus,
+  Logger,
+} from '@nestjs/common';
+import { DomainRuleError } from '@mel/domain';
+import { EventIdConflictError, InvalidAppendError, WrongExpectedVersionError } from '@mel/event-store';
+import type { ValidationError } from 'class-validator';
+import type { Response } from 'express';
+import { IdempotencyKeyReusedError } from './idempotency';
+
+/** One refused field: where, which rule, and why, in words. */
+export interface FieldError {
+  field: string;
+  rule: string;
+  detail: string;
+}
+
+/** RFC 9457 problem details, with the rule broken and the field at fault when there is one. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  rule?: string;
+  field?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+const TYPE_BASE = 'https://ledger.lillemetropole.example/problems/';
+
+/** Raised by the validation pipe: class-validator's errors, flattened to field paths. */
+export class RequestValidationError extends BadRequestException {
+  constructor(readonly errors: FieldError[]) {
+    super('the request is not valid');
+  }
+
+  static fromValidationErrors(errors: ValidationError[]): RequestValidationError {
+    const flat: FieldError[] = [];
+    const walk = (error: ValidationError, path: string) => {
+      const field = path ? (/^\d+$/.test(error.property) ? `${path}[${error.property}]` : `${path}.${error.property}`) : error.property;
+      for (const [rule, detail] of Object.entries(error.constraints ?? {})) flat.push({ field, rule, detail });
+      for (const child of error.children ?? []) walk(child, field);
+    };
+    errors.forEach((e) => walk(e, ''));
+    return new RequestValidationError(flat);
+  }
+}
+
+/** A request header, path parameter or body that cannot be read: which one, and the rule it breaks. */
+export class RequestFieldError extends RequestValidationError {
+  constructor(field: string, rule: string, detail: string) {
+    super([{ field, rule, detail }]);
+  }
+}
+
+/** The JSON body could not be parsed, or is over the limit (body-parser's error, kept whole). */
+export class BodyParseError extends Error {
+  constructor(override readonly cause: { status?: number; type?: string; message?: string }) {
+    super(cause.message ?? 'the body cannot be read');
+  }
+}
+
+/** No one identified as acting: who acts comes with the request, never from its body. */
+export class ActorRequiredError extends Error {}
+
+/** Raised when If-Match names another version than the stream's. */
+export class PreconditionFailedError extends Error {
+  constructor(
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(`If-Match expected version ${expectedVersion}, the resource is at version ${actualVersion}`);
+  }
+}
+
+/**
+ * The one place where errors become HTTP answers (DESIGN §7.3): every refusal is RFC 9457 problem
+ * details (application/problem+json) naming the rule and, when there is one, the field. Anything
+ * unexpected is a 500 that is logged, and says nothing of its internals.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const problem = this.toProblem(exception);
+    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    response.status(problem.status).type('application/problem+json').json(problem);
+  }
+
+  toProblem(exception: unknown): ProblemDetails {
+    if (exception instanceof DomainRuleError) {
+      return {
+        type: `${TYPE_BASE}${exception.rule}`,
+        title: exception.title,
+        status: exception.status,
+        detail: exception.message,
+        rule: exception.rule,
+        ...(exception.field !== undefined && { field: exception.field }),
+      };
+    }
+    if (exception instanceof RequestValidationError) {
+      const first = exception.errors[0];
+      return {
+        type: `${TYPE_BASE}RequestMustBeValid`,
+        title: 'The request is not valid',
+        status: 400,
+        detail: exception.errors.map((e) => `${e.field}: ${e.detail}`).join('; '),
+        rule: first?.rule,
+        field: first?.field,
+        errors: exception.errors,
+      };
+    }
+    if (exception instanceof ActorRequiredError) {
+      return {
+        type: `${TYPE_BASE}ActorMustBeIdentified`,
+        title: 'Who acts must be identified',
+        status: 401,
+        detail: exception.message,
+        rule: 'ActorMustBeIdentified',
+        field: 'X-Ledger-Actor',
+      };
+    }
+    if (exception instanceof IdempotencyKeyReusedError) {
+      return {
+        type: `${TYPE_BASE}IdempotencyKeyIdentifiesOneRequest`,
+        title: 'An Idempotency-Key identifies one request',
+        status: 422,
+        detail: exception.message,
+        rule: 'IdempotencyKeyIdentifiesOneRequest',
+        field: 'Idempotency-Key',
+      };
+    }
+    if (exception instanceof BodyParseError) {
+      const tooLarge = exception.cause.type === 'entity.too.large';
+      const rule = tooLarge ? 'BodyMustFitTheLimit' : 'BodyMustBeJson';
+      return {
+        type: `${TYPE_BASE}${rule}`,
+        title: tooLarge ? 'The body is too large' : 'The body must be a well-formed JSON object',
+        status: tooLarge ? 413 : (exception.cause.status ?? 400),
+        detail: exception.message,
+        rule,
+        field: 'body',
+      };
+    }
+    if (exception instanceof PreconditionFailedError) {
+      return {
+        type: `${TYPE_BASE}IfMatchMustNameTheCurrentVersion`,
+        title: 'If-Match must name the current version',
+        status: HttpStatus.PRECONDITION_FAILED,
+        detail: exception.message,
+        rule: 'IfMatchMustNameTheCurrentVersion',
+        field: 'If-Match',
+        actualVersion: exception.actualVersion,
+      };
+    }
+    if (exception instanceof WrongExpectedVersionError) {
+      return {
+        type: `${TYPE_BASE}${exception.rule}`,
+        title: 'Someone else changed this resource first; read it again and retry',
+        status: HttpStatus.CONFLICT,
+        detail: exception.message,
+        rule: exception.rule,
+        actualVersion: exception.actualVersion,
+      };
+    }
+    if (exception instanceof EventIdConflictError || exception instanceof InvalidAppendError) {
+      return {
+        type: `${TYPE_BASE}${exception.rule}`,
+        title: 'The request cannot be recorded',
+        status: exception instanceof EventIdConflictError ? 409 : 422,
+        detail: exception.message,
+        rule: exception.rule,
+        ...(exception instanceof InvalidAppendError && { field: exception.field }),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const body = exception.getResponse();
+      const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      return {
+        type: `${TYPE_BASE}${status === 404 ? 'RouteMustExist' : 'HttpError'}`,
+        title: HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase() ?? 'error',
+        status,
+        detail: Array.isArray(detail) ? detail.join('; ') : String(detail),
+      };
+    }
+    return { type: `${TYPE_BASE}InternalError`, title: 'Internal error', status: 500, detail: 'the ledger could not process this request' };
+  }
+}

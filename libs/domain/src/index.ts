@@ -1,0 +1,5 @@
+export * from './shared/acting';
+export * from './shared/decider';
+export * from './shared/rules';
+export * from './shared/values';
+export * from './commitment/commitment';
