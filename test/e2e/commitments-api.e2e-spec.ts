@@ -101,6 +101,15 @@ describe('the command API for commitments', () => {
       expect(response).toMatchObject({ status: 400, body: { rule: 'BodyMustBeJson', field: 'body' } });
     });
 
+    it.each([
+      ['an array', '[1, 2]', 'BodyMustBeJsonObject'],
+      ['a string', '"draft"', 'BodyMustBeJson'],
+      ['an object nested 40 levels deep', `${'{"a":'.repeat(40)}1${'}'.repeat(40)}`, 'BodyMustNotNestTooDeeply'],
+    ])('400 for a body that is %s', async (_label, body, rule) => {
+      const response = await expectNothingWritten(() => post('/commitments', body));
+      expect(response).toMatchObject({ status: 400, body: { rule, field: 'body' } });
+    });
+
     it('413 for a body over the limit', async () => {
       const response = await expectNothingWritten(() => post('/commitments', { ...commitment, description: 'x'.repeat(300 * 1024) }));
       expect(response).toMatchObject({ status: 413, body: { rule: 'BodyMustFitTheLimit' } });

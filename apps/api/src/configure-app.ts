@@ -6,6 +6,22 @@ import { BodyParseError, ProblemDetailsFilter, RequestValidationError } from './
 
 /** Request bodies larger than this are refused with 413 before any work. */
 export const BODY_LIMIT = '256kb';
+/** Deeper bodies are refused before validation walks them (no DTO of the ledger nests beyond 4). */
+export const MAX_BODY_DEPTH = 32;
+
+/** A command body is a JSON object no deeper than MAX_BODY_DEPTH; measured without recursion. */
+export function bodyShapeRefusal(body: unknown): { rule: string; message: string } | undefined {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    return { rule: 'BodyMustBeJsonObject', message: 'the body must be a JSON object' };
+  }
+  const stack: [unknown, number][] = [[body, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (depth > MAX_BODY_DEPTH) return { rule: 'BodyMustNotNestTooDeeply', message: `the body must not nest deeper than ${MAX_BODY_DEPTH} levels` };
+    if (value !== null && typeof value === 'object') for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+  return undefined;
+}
 
 /**
  * What the HTTP service is around its modules, the same in main.ts and in the tests: JSON bodies up to
@@ -16,7 +32,13 @@ export function configureApp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   // body-parser's own errors are wrapped, so that the problem details filter sees what they were.
   const parseJson = json({ limit: BODY_LIMIT, strict: true });
-  express.use((req: Request, res: Response, next: NextFunction) => parseJson(req, res, (error?: unknown) => next(error ? new BodyParseError(error as never) : undefined)));
+  express.use((req: Request, res: Response, next: NextFunction) =>
+    parseJson(req, res, (error?: unknown) => {
+      if (error) return next(new BodyParseError(error as never));
+      const refusal = req.body === undefined ? undefined : bodyShapeRefusal(req.body);
+      next(refusal ? new BodyParseError({ status: 400, type: refusal.rule, message: refusal.message }) : undefined);
+    }),
+  );
   express.disable('x-powered-by');
   app.useGlobalPipes(
     new ValidationPipe({

@@ -140,10 +140,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof BodyParseError) {
       const tooLarge = exception.cause.type === 'entity.too.large';
-      const rule = tooLarge ? 'BodyMustFitTheLimit' : 'BodyMustBeJson';
+      const shape = exception.cause.type?.startsWith('BodyMust') ? exception.cause.type : undefined;
+      const rule = tooLarge ? 'BodyMustFitTheLimit' : (shape ?? 'BodyMustBeJson');
       return {
         type: `${TYPE_BASE}${rule}`,
-        title: tooLarge ? 'The body is too large' : 'The body must be a well-formed JSON object',
+        title: tooLarge ? 'The body is too large' : 'The body must be a well-formed JSON object of reasonable depth',
         status: tooLarge ? 413 : (exception.cause.status ?? 400),
         detail: exception.message,
         rule,
