@@ -124,6 +124,21 @@ describe('Commitment', () => {
     });
   });
 
+  describe('milestones', () => {
+    it('takes ids that are names of built-in object properties as any other id', () => {
+      given(commitment, inProgress)
+        .when(cmd({ type: 'ScheduleMilestone', milestoneId: 'constructor', title: 'Ouverture', dueDate: '2025-01-31' }))
+        .then([{ type: 'MilestoneScheduled', data: { commitmentId: 'c1', milestoneId: 'constructor', title: 'Ouverture', dueDate: '2025-01-31' } }]);
+      given(commitment, inProgress).when(cmd({ type: 'RecordMilestoneStatus', milestoneId: 'toString', status: 'met' })).thenRefuses('AggregateMustExist');
+    });
+
+    it('CommitmentEndsWithinItsComponent: no milestone due after the component ends', () => {
+      given(commitment, inProgress)
+        .when(cmd({ type: 'ScheduleMilestone', milestoneId: 'm', title: 'Bilan', dueDate: '2031-01-31' }))
+        .thenRefuses('CommitmentEndsWithinItsComponent', 'dueDate');
+    });
+  });
+
   describe('funding', () => {
     it('lets a co-funder record its own disbursement', () => {
       given(commitment, inProgress)

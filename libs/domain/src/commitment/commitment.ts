@@ -207,7 +207,7 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
       assertActsFor(command.actor, owner, `commitment ${commitmentId}`);
       assertOpen(state);
       assertText(command.milestoneId, 'milestoneId', 100);
-      ensure(!state.milestones[command.milestoneId], 'AggregateMustNotExistYet', `milestone ${command.milestoneId} already exists`, 'milestoneId');
+      ensure(!Object.hasOwn(state.milestones, command.milestoneId), 'AggregateMustNotExistYet', `milestone ${command.milestoneId} already exists`, 'milestoneId');
       assertText(command.title, 'title', 300);
       assertDate(command.dueDate, 'dueDate');
       const end = COMPONENTS[terms.component].end;
@@ -218,7 +218,7 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
     case 'RecordMilestoneStatus':
       assertActsFor(command.actor, owner, `commitment ${commitmentId}`);
       assertOpen(state);
-      if (!state.milestones[command.milestoneId]) throw notFound(`milestone ${command.milestoneId}`);
+      if (!Object.hasOwn(state.milestones, command.milestoneId)) throw notFound(`milestone ${command.milestoneId}`);
       assertOneOf(command.status, ['scheduled', 'met', 'notMet', 'partiallyMet'] as const, 'status');
       return [{ type: 'MilestoneStatusRecorded', data: { commitmentId, milestoneId: command.milestoneId, status: command.status } }];
     case 'RecordFunding': {
