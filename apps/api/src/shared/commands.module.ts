@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AggregateReader } from './aggregate-reader';
 import { CommandSender } from './command-sender';
 import { ExecuteDomainCommandHandler } from './execute-domain-command';
 import { IdempotencyKeys } from './idempotency';
@@ -8,7 +9,7 @@ import { IdempotencyKeys } from './idempotency';
 @Global()
 @Module({
   imports: [CqrsModule.forRoot()],
-  providers: [ExecuteDomainCommandHandler, IdempotencyKeys, CommandSender],
-  exports: [CommandSender],
+  providers: [ExecuteDomainCommandHandler, IdempotencyKeys, CommandSender, AggregateReader],
+  exports: [CommandSender, AggregateReader],
 })
 export class CommandsModule {}

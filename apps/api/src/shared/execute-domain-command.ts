@@ -114,7 +114,8 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
   }
 }
 
-function toRecorded(envelope: EventEnvelope): RecordedEvent {
+/** A stored envelope as the deciders fold it. */
+export function toRecorded(envelope: EventEnvelope): RecordedEvent {
   return {
     type: envelope.type,
     data: envelope.data,
