@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Decider, type DomainEvent, fold } from '@mel/domain';
+import { CommandExecutor } from '@mel/application';
+import type { Decider, DomainEvent } from '@mel/domain';
 import { EVENT_STORE, type EventStore } from '@mel/event-store';
-import { toRecorded } from './execute-domain-command';
 
 /**
  * Reads the current state of an aggregate, for handlers that look facts up before deciding (the
@@ -10,11 +10,13 @@ import { toRecorded } from './execute-domain-command';
  */
 @Injectable()
 export class AggregateReader {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  private readonly executor: CommandExecutor;
 
-  async read<S>(decider: Decider<never, DomainEvent, S>, aggregateId: string): Promise<{ state: S; version: number }> {
-    const events = await this.store.readStream(`${decider.aggregate}-${aggregateId}`);
-    const state = fold(decider as unknown as Decider<unknown, DomainEvent, S>, events.map(toRecorded));
-    return { state, version: events.length };
+  constructor(@Inject(EVENT_STORE) store: EventStore) {
+    this.executor = new CommandExecutor(store);
+  }
+
+  read<S>(decider: Decider<never, DomainEvent, S>, aggregateId: string): Promise<{ state: S; version: number }> {
+    return this.executor.read(decider, aggregateId);
   }
 }

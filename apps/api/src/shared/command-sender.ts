@@ -4,7 +4,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { CommandContext, Decider, DomainEvent } from '@mel/domain';
 import { canonicalize } from '@mel/ledger';
 import type { Request, Response } from 'express';
-import { type CommandAnswer, ExecuteDomainCommand } from './execute-domain-command';
+import type { CommandAnswer } from '@mel/application';
+import { ExecuteDomainCommand } from './execute-domain-command';
 import { RequestFieldError } from './problem-details';
 
 /**

@@ -66,10 +66,3 @@ export class IdempotencyKeys implements OnApplicationShutdown {
     await this.pool.end();
   }
 }
-
-/** The i-th event id of a keyed request: the first one's timestamp and a tail advanced by i. */
-export function derivedEventId(firstEventId: string, index: number): string {
-  if (index === 0) return firstEventId;
-  const tail = (BigInt(`0x${firstEventId.slice(24)}`) + BigInt(index)) % 2n ** 48n;
-  return `${firstEventId.slice(0, 24)}${tail.toString(16).padStart(12, '0')}`;
-}

@@ -12,6 +12,7 @@ import { EventIdConflictError, InvalidAppendError, WrongExpectedVersionError } f
 import type { ValidationError } from 'class-validator';
 import type { Response } from 'express';
 import { IdempotencyKeyReusedError } from './idempotency';
+import { StaleVersionError } from '@mel/application';
 
 /** One refused field: where, which rule, and why, in words. */
 export interface FieldError {
@@ -68,16 +69,6 @@ export class BodyParseError extends Error {
 
 /** No one identified as acting: who acts comes with the request, never from its body. */
 export class ActorRequiredError extends Error {}
-
-/** Raised when If-Match names another version than the stream's. */
-export class PreconditionFailedError extends Error {
-  constructor(
-    readonly expectedVersion: number,
-    readonly actualVersion: number,
-  ) {
-    super(`If-Match expected version ${expectedVersion}, the resource is at version ${actualVersion}`);
-  }
-}
 
 /**
  * The one place where errors become HTTP answers (DESIGN §7.3): every refusal is RFC 9457 problem
@@ -151,7 +142,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         field: 'body',
       };
     }
-    if (exception instanceof PreconditionFailedError) {
+    if (exception instanceof StaleVersionError) {
       return {
         type: `${TYPE_BASE}IfMatchMustNameTheCurrentVersion`,
         title: 'If-Match must name the current version',

@@ -1,0 +1,124 @@
+import { type CommandContext, type Decider, type DomainEvent, fold, type RecordedEvent } from '@mel/domain';
+import { type EventEnvelope, type EventStore, WrongExpectedVersionError } from '@mel/event-store';
+
+export interface ExecuteOptions {
+  /** Version the caller saw (If-Match): the command applies only to that version of the stream. */
+  ifMatch?: number;
+  /**
+   * Id of the first event this command writes (the next ones derive from it). Given by callers that
+   * must recognise their own earlier attempt: a retried Idempotency-Key, a re-run of the seed.
+   */
+  firstEventId?: string;
+  correlationId?: string;
+}
+
+/** What a command answers: where its events went, and the seq to wait for in queries. */
+export interface CommandAnswer {
+  streamId: string;
+  streamVersion: number;
+  seq: number;
+  events: { eventId: string; type: string; seq: number; streamVersion: number }[];
+  /** True when the events were already stored: nothing was written. */
+  replayed: boolean;
+}
+
+/** Raised when If-Match names another version than the stream's. */
+export class StaleVersionError extends Error {
+  constructor(
+    readonly expectedVersion: number,
+    readonly actualVersion: number,
+  ) {
+    super(`If-Match expected version ${expectedVersion}, the resource is at version ${actualVersion}`);
+  }
+}
+
+export type AnyDecider = Decider<unknown, DomainEvent, unknown>;
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * The one command path (DESIGN §7.2), shared by the API and the CLI: read the stream, fold it with
+ * `evolve`, `decide`, append at the version read. Without If-Match, a concurrent change is met by
+ * deciding again on the new state; with If-Match it is the caller's to resolve (StaleVersionError).
+ * With `firstEventId`, a command whose events are already in the stream answers from them.
+ */
+export class CommandExecutor {
+  constructor(private readonly store: EventStore) {}
+
+  async execute(
+    decider: AnyDecider,
+    aggregateId: string,
+    command: CommandContext & { type: string },
+    options: ExecuteOptions = {},
+  ): Promise<CommandAnswer> {
+    const streamId = `${decider.aggregate}-${aggregateId}`;
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.store.readStream(streamId);
+      if (options.firstEventId) {
+        const done = answerFromStored(stored, options.firstEventId, streamId);
+        if (done) return done;
+      }
+      const version = stored.length;
+      if (options.ifMatch !== undefined && options.ifMatch !== version) throw new StaleVersionError(options.ifMatch, version);
+      const events = decider.decide(command, fold(decider, stored.map(toRecorded)));
+      try {
+        const result = await this.store.append(
+          streamId,
+          events.map((event, i) => ({
+            ...(options.firstEventId && { eventId: derivedEventId(options.firstEventId, i) }),
+            type: event.type,
+            data: event.data,
+            occurredAt: command.at,
+            actor: command.actor,
+            ...(options.correlationId && { correlationId: options.correlationId }),
+          })),
+          { expectedVersion: version },
+        );
+        return {
+          streamId,
+          streamVersion: result.streamVersion,
+          seq: result.seq,
+          events: result.events.map((e, i) => ({ ...e, type: events[i].type })),
+          replayed: result.replayed,
+        };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedVersionError)) throw error;
+        if (options.ifMatch !== undefined) throw new StaleVersionError(options.ifMatch, error.actualVersion);
+        if (attempt >= MAX_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The current state of an aggregate, for callers that look facts up before deciding. */
+  async read<S>(decider: Decider<never, DomainEvent, S>, aggregateId: string): Promise<{ state: S; version: number }> {
+    const events = await this.store.readStream(`${decider.aggregate}-${aggregateId}`);
+    return { state: fold(decider as unknown as Decider<unknown, DomainEvent, S>, events.map(toRecorded)), version: events.length };
+  }
+}
+
+/** A stored envelope as the deciders fold it. */
+export function toRecorded(envelope: EventEnvelope): RecordedEvent {
+  return { type: envelope.type, data: envelope.data, eventId: envelope.eventId, occurredAt: envelope.occurredAt, streamVersion: envelope.streamVersion };
+}
+
+/** The i-th event id of a command whose first event id is given: same timestamp, tail advanced by i. */
+export function derivedEventId(firstEventId: string, index: number): string {
+  if (index === 0) return firstEventId;
+  const tail = (BigInt(`0x${firstEventId.slice(24)}`) + BigInt(index)) % 2n ** 48n;
+  return `${firstEventId.slice(0, 24)}${tail.toString(16).padStart(12, '0')}`;
+}
+
+function answerFromStored(stored: EventEnvelope[], firstEventId: string, streamId: string): CommandAnswer | undefined {
+  const first = stored.findIndex((e) => e.eventId === firstEventId);
+  if (first < 0) return undefined;
+  const events: EventEnvelope[] = [];
+  for (let i = first; i < stored.length && stored[i].eventId === derivedEventId(firstEventId, i - first); i++) events.push(stored[i]);
+  const last = events[events.length - 1];
+  return {
+    streamId,
+    streamVersion: last.streamVersion,
+    seq: last.seq,
+    events: events.map((e) => ({ eventId: e.eventId, type: e.type, seq: e.seq, streamVersion: e.streamVersion })),
+    replayed: true,
+  };
+}
