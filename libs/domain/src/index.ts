@@ -5,3 +5,6 @@ export * from './shared/values';
 export * from './commitment/commitment';
 export * from './governance-body/governance-body';
 export * from './meeting/meeting';
+export * from './indicator/indicator';
+export * from './evaluation-cycle/evaluation-cycle';
+export * from './document/document';

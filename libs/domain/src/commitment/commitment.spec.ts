@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { DomainRuleError } from '../shared/rules';
 import { given } from '../testing/given-when-then';
 import type { Actor } from '../shared/decider';
 import { type CommitmentCommand, commitmentDecider as commitment, type CommitmentEvent, type CommitmentTerms } from './commitment';
@@ -203,5 +205,39 @@ describe('Commitment', () => {
         .when(cmd({ type: 'ApplyAmendmentToCommitment', actor: admin, amendment, changes: { horizon: 2031 } }))
         .thenRefuses('CommitmentEndsWithinItsComponent', 'horizon');
     });
+  });
+});
+
+describe('Commitment, fed junk in any field', () => {
+  const valid: Record<string, Record<string, unknown>> = {
+    DraftCommitment: { ...terms },
+    ScheduleMilestone: { milestoneId: 'm1', title: 'Ouverture', dueDate: '2025-01-31' },
+    RecordMilestoneStatus: { milestoneId: 'm0', status: 'met' },
+    RecordFunding: { transaction: 'disbursement', year: 2025, amountCents: 100, partyId: 'party-mel' },
+    ReportProgress: { reportId: 'r1', period: '2025', summary: 's', evidence: [] },
+    CorrectCommitment: { correctsEventId: 'event-0', field: 'title', value: 'T', reason: 'r' },
+    SuspendCommitment: { reason: 'r' },
+    CompleteCommitment: { outcome: 'met', summary: 's' },
+  };
+  const history: CommitmentEvent[] = [
+    ...inProgress,
+    { type: 'MilestoneScheduled', data: { commitmentId: 'c1', milestoneId: 'm0', title: 't', dueDate: '2025-01-01' } },
+  ];
+
+  it('refuses with a DomainRuleError, never another error', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(valid)), fc.nat(), fc.anything({ withObjectString: true, withNullPrototype: true }), (type, pick, junk) => {
+        const fields = Object.keys(valid[type]);
+        const field = fields[pick % fields.length];
+        const command = cmd({ type, ...valid[type], [field]: junk });
+        const state = given(commitment, type === 'DraftCommitment' ? [] : history).state;
+        try {
+          commitment.decide(command, state);
+        } catch (error) {
+          expect(error).toBeInstanceOf(DomainRuleError);
+        }
+      }),
+      { numRuns: 2000 },
+    );
   });
 });

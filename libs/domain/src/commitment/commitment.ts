@@ -218,11 +218,13 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
     case 'RecordMilestoneStatus':
       assertActsFor(command.actor, owner, `commitment ${commitmentId}`);
       assertOpen(state);
+      assertText(command.milestoneId, 'milestoneId', 100);
       if (!Object.hasOwn(state.milestones, command.milestoneId)) throw notFound(`milestone ${command.milestoneId}`);
       assertOneOf(command.status, ['scheduled', 'met', 'notMet', 'partiallyMet'] as const, 'status');
       return [{ type: 'MilestoneStatusRecorded', data: { commitmentId, milestoneId: command.milestoneId, status: command.status } }];
     case 'RecordFunding': {
       // Each funder records its own money: the owner, or a co-funder for its share.
+      assertText(command.partyId, 'partyId', 100);
       ensure(
         command.partyId === owner || terms.coFunderPartyIds.includes(command.partyId),
         'PartyActsOnlyForItself',
@@ -244,8 +246,8 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
         'ClosedCommitmentTakesNoReport',
         `commitment ${commitmentId} is ${state.status}: it takes no more reports`,
       );
-      ensure(!state.reportIds.includes(command.reportId), 'AggregateMustNotExistYet', `report ${command.reportId} already exists`, 'reportId');
       assertText(command.reportId, 'reportId', 100);
+      ensure(!state.reportIds.includes(command.reportId), 'AggregateMustNotExistYet', `report ${command.reportId} already exists`, 'reportId');
       assertText(command.period, 'period', 50);
       assertText(command.summary, 'summary', 10_000);
       ensure(Array.isArray(command.evidence), 'ValueMustBeValid', 'evidence must be a list', 'evidence');
@@ -258,6 +260,7 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
     }
     case 'CorrectCommitment': {
       assertActsFor(command.actor, owner, `commitment ${commitmentId}`);
+      assertText(command.correctsEventId, 'correctsEventId', 100);
       ensure(
         state.eventIds.includes(command.correctsEventId),
         'CorrectionNamesWhatItCorrects',
