@@ -8,3 +8,6 @@ export * from './meeting/meeting';
 export * from './indicator/indicator';
 export * from './evaluation-cycle/evaluation-cycle';
 export * from './document/document';
+export * from './party/party';
+export * from './contract/contract';
+export * from './amendment/amendment';
