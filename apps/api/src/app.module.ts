@@ -1,10 +1,16 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Database } from '@mel/database';
 import { LoggerModule } from 'nestjs-pino';
+import { AmendmentsModule } from './amendments/amendments.module';
 import { CommitmentsModule } from './commitments/commitments.module';
+import { ContractsModule } from './contracts/contracts.module';
+import { DocumentsModule } from './documents/documents.module';
+import { EvaluationCyclesModule } from './evaluation-cycles/evaluation-cycles.module';
 import { HealthModule } from './health/health.module';
+import { IndicatorsModule } from './indicators/indicators.module';
 import { InfrastructureModule } from './infrastructure.module';
 import { loggerOptions } from './logger';
+import { PartiesModule } from './parties/parties.module';
 import { CommandsModule } from './shared/commands.module';
 
 @Module({})
@@ -17,7 +23,13 @@ export class AppModule {
         InfrastructureModule.forRoot(database),
         CommandsModule,
         HealthModule,
+        PartiesModule,
+        ContractsModule,
         CommitmentsModule,
+        AmendmentsModule,
+        IndicatorsModule,
+        EvaluationCyclesModule,
+        DocumentsModule,
       ],
     };
   }

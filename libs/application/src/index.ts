@@ -1,1 +1,2 @@
 export * from './command-executor';
+export * from './deterministic-event-id';
