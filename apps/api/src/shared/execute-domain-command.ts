@@ -12,6 +12,8 @@ export interface CommandOptions {
   /** SHA-256 of the request (method, path, body): a key reused for another request is refused. */
   requestSha256?: string;
   correlationId?: string;
+  /** Id of the first event, for commands that must recognise their own earlier run (see CommandExecutor). */
+  firstEventId?: string;
 }
 
 /** The one command message: a domain command for the aggregate `aggregateId` of `decider`. */
@@ -41,8 +43,8 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
   }
 
   async execute({ decider, aggregateId, command, options }: ExecuteDomainCommand): Promise<CommandAnswer> {
-    const { idempotencyKey: key, ifMatch, correlationId } = options;
-    if (!key) return this.executor.execute(decider, aggregateId, command, { ifMatch, correlationId });
+    const { idempotencyKey: key, ifMatch, correlationId, firstEventId } = options;
+    if (!key) return this.executor.execute(decider, aggregateId, command, { ifMatch, correlationId, firstEventId });
     const subject = command.actor.subject;
     const streamId = `${decider.aggregate}-${aggregateId}`;
     const record = await this.idempotencyKeys.claim(subject, key, options.requestSha256 ?? '', streamId);
