@@ -6,10 +6,12 @@ import { CommitmentsModule } from './commitments/commitments.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DocumentsModule } from './documents/documents.module';
 import { EvaluationCyclesModule } from './evaluation-cycles/evaluation-cycles.module';
+import { GovernanceBodiesModule } from './governance-bodies/governance-bodies.module';
 import { HealthModule } from './health/health.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { InfrastructureModule } from './infrastructure.module';
 import { loggerOptions } from './logger';
+import { MeetingsModule } from './meetings/meetings.module';
 import { PartiesModule } from './parties/parties.module';
 import { CommandsModule } from './shared/commands.module';
 
@@ -26,6 +28,8 @@ export class AppModule {
         PartiesModule,
         ContractsModule,
         CommitmentsModule,
+        GovernanceBodiesModule,
+        MeetingsModule,
         AmendmentsModule,
         IndicatorsModule,
         EvaluationCyclesModule,
