@@ -1,6 +1,7 @@
 import type { PipeTransform } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, Matches } from 'class-validator';
+import { ID_PATTERN } from '@mel/domain';
 import { RequestFieldError } from './problem-details';
 
 /** What every command body may give: the effective (legal) date of what it records. */
@@ -15,15 +16,16 @@ export class CommandBody {
   effectiveAt?: string;
 }
 
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~:-]{0,99}$/;
+/** The domain's identifiers: letters, digits and . _ : - (at most 100). */
+export { ID_PATTERN };
 
-/** Path identifiers: letters, digits and . _ ~ : - (at most 100), so that they make valid stream ids. */
+/** Path identifiers follow the domain's ID_PATTERN, so that they make valid stream ids. */
 export class IdPipe implements PipeTransform<string, string> {
   constructor(private readonly field: string) {}
 
   transform(value: string): string {
     if (!ID_PATTERN.test(value)) {
-      throw new RequestFieldError(this.field, 'matches', `${this.field} must be 1 to 100 letters, digits or . _ ~ : -`);
+      throw new RequestFieldError(this.field, 'matches', `${this.field} must be 1 to 100 letters, digits or . _ : -`);
     }
     return value;
   }

@@ -1,5 +1,6 @@
 import type { Actor } from '../shared/decider';
 import { ensure } from '../shared/rules';
+import { ID_PATTERN } from '../shared/values';
 
 /**
  * Input guards shared by the GovernanceBody and Meeting deciders. Commands will come from HTTP bodies:
@@ -7,7 +8,7 @@ import { ensure } from '../shared/rules';
  * TypeError. Kept out of the aggregate modules so that `export *` from the package index cannot clash.
  */
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const ID = ID_PATTERN;
 
 /**
  * An identifier: letters, digits and `. _ : -`, at most 100 characters, no spaces. Member ids are

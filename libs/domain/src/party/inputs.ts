@@ -1,5 +1,6 @@
 import type { Actor, Role } from '../shared/decider';
 import { ensure } from '../shared/rules';
+import { ID_PATTERN } from '../shared/values';
 
 /**
  * Validation of command inputs shared by the Party, Contract and Amendment deciders. Commands come from
@@ -12,7 +13,7 @@ import { ensure } from '../shared/rules';
 const ROLES: readonly Role[] = ['administrator', 'body-secretary', 'signatory-representative', 'auditor', 'public'];
 
 /** Identifiers of aggregates and of things inside them: they end up in stream ids (`party-<id>`). */
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+const ID = ID_PATTERN;
 
 /** A value of unknown type, safe to put in a message: strings as they are (cut), others by their type. */
 export function shown(value: unknown): string {

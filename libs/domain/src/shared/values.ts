@@ -9,6 +9,9 @@ export type Component = keyof typeof COMPONENTS;
 
 export const PRIORITY_NUMBERS = [1, 2, 3, 4, 5, 6] as const;
 
+/** Identifiers of aggregates and of their parts: letters, digits and . _ : - (at most 100), no spaces (so no names). */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
+
 /** Money in integer cents of euros; never a float (DESIGN §1). */
 export function assertCents(value: unknown, field: string): asserts value is number {
   ensure(Number.isSafeInteger(value) && (value as number) >= 0, 'MoneyIsInWholeCents', `${field} must be a whole number of cents ≥ 0`, field);
