@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { openDatabase } from '@mel/database';
+import { loadMelSeed, runSeed } from '@mel/application';
+import { openDatabase, projectRoot } from '@mel/database';
+import { PostgresEventStore } from '@mel/event-store';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './configure-app';
@@ -20,6 +22,7 @@ async function main(): Promise<void> {
     log.fatal((error as Error).message);
     process.exit(1);
   }
+  await seedAnEmptyLedger(database.appUrl, log);
   const app = await NestFactory.create(AppModule.forRoot(database), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   configureApp(app);
@@ -34,6 +37,28 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   log.info(`ledger API listening on http://${host}:${port} (health: /health)`);
+}
+
+/**
+ * On an empty ledger, load the MEL contract once (what `ledger seed` does); a ledger with events is left
+ * as it is. Without the seed's sources the API starts empty and says how to seed later.
+ */
+async function seedAnEmptyLedger(appUrl: string, log: ReturnType<typeof bootstrapLogger>): Promise<void> {
+  const store = new PostgresEventStore({ connectionString: appUrl, poolSize: 2 });
+  try {
+    if ((await store.head()) > 0) return;
+    let steps;
+    try {
+      steps = loadMelSeed(projectRoot());
+    } catch (error) {
+      log.warn(`the ledger is empty and stays so: ${(error as Error).message}; then run npm run ledger -- seed`);
+      return;
+    }
+    const report = await runSeed(store, steps);
+    log.info(`empty ledger: loaded the MEL contract, ${report.events} events (head: seq ${report.head})`);
+  } finally {
+    await store.close();
+  }
 }
 
 void main();

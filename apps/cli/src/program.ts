@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.command';
+import { registerSeed } from './commands/seed.command';
 import { registerStatus } from './commands/status.command';
 
 /** The `ledger` command: one file per subcommand under commands/. */
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'say more about what is done')
     .showHelpAfterError('(run ledger --help for the commands)');
   registerMigrate(program);
+  registerSeed(program);
   registerStatus(program);
   return program;
 }

@@ -1,2 +1,4 @@
 export * from './command-executor';
 export * from './deterministic-event-id';
+export * from './seed/mel-contract-seed';
+export * from './seed/run-seed';
