@@ -94,7 +94,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         status: exception.status,
         detail: exception.message,
         rule: exception.rule,
-        ...(exception.field !== undefined && { field: exception.field }),
+        // The domain's `at` is what a request gives as `effectiveAt`.
+        ...(exception.field !== undefined && { field: exception.field === 'at' ? 'effectiveAt' : exception.field }),
       };
     }
     if (exception instanceof RequestValidationError) {
