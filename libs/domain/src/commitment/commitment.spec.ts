@@ -200,6 +200,15 @@ describe('Commitment', () => {
         .thenRefuses('AmendmentTakesEffectOnlyWhenSignedByAll');
     });
 
+    it('refuses a change of a term an amendment does not change (the owner), and an actor who is not an administrator', () => {
+      given(commitment, inProgress)
+        .when(cmd({ type: 'ApplyAmendmentToCommitment', actor: admin, amendment, changes: { ownerPartyId: 'party-caf' } }))
+        .thenRefuses('ValueMustBeValid', 'changes.ownerPartyId');
+      given(commitment, inProgress)
+        .when(cmd({ type: 'ApplyAmendmentToCommitment', actor: mel, amendment, changes: { horizon: 2027 } }))
+        .thenRefuses('OnlyAnAdministratorMayDoThis');
+    });
+
     it('keeps an amendment within the component’s end date', () => {
       given(commitment, inProgress)
         .when(cmd({ type: 'ApplyAmendmentToCommitment', actor: admin, amendment, changes: { horizon: 2031 } }))

@@ -1,4 +1,4 @@
-import { assertActsFor } from '../shared/acting';
+import { assertActsFor, assertAdministrator } from '../shared/acting';
 import type { CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
 import { DomainRuleError, ensure } from '../shared/rules';
 import {
@@ -93,6 +93,9 @@ export type CommitmentCommand = CommandContext &
         supersede?: boolean;
       }
   );
+
+/** What an amendment may change in a commitment's terms. */
+export const AMENDABLE_TERMS = ['title', 'description', 'horizon', 'means', 'budget', 'scope'] as const;
 
 /** What a correction may fix: clerical errors in the terms, not their legal content. */
 export const CORRECTABLE_FIELDS = ['title', 'description', 'scope', 'ambition'] as const;
@@ -274,7 +277,12 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
       return [{ type: 'CommitmentCorrected', data: { commitmentId, correctsEventId, field, value, reason } }];
     }
     case 'ApplyAmendmentToCommitment': {
+      assertAdministrator(command.actor, 'applying an amendment in force');
       const { amendment } = command;
+      ensure(command.changes !== null && typeof command.changes === 'object' && !Array.isArray(command.changes), 'ValueMustBeValid', 'changes must be an object', 'changes');
+      for (const key of Object.keys(command.changes)) {
+        ensure((AMENDABLE_TERMS as readonly string[]).includes(key), 'ValueMustBeValid', `changes.${key} cannot be amended; amendable: ${AMENDABLE_TERMS.join(', ')}`, `changes.${key}`);
+      }
       ensure(
         amendment.status === 'in_force',
         'AmendmentTakesEffectOnlyWhenSignedByAll',

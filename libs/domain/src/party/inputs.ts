@@ -119,6 +119,8 @@ function isJson(value: unknown, depth: number): boolean {
   if (Array.isArray(value)) return value.every((item) => isJson(item, depth + 1));
   if (typeof value !== 'object') return false; // undefined, function, symbol, bigint
   const prototype = Object.getPrototypeOf(value);
-  if (prototype !== Object.prototype && prototype !== null) return false; // Date, Map, class instances
+  // A plain object's prototype is Object.prototype of some realm (vm contexts have their own), or null;
+  // Date, Map and class instances have another prototype in between.
+  if (prototype !== null && Object.getPrototypeOf(prototype) !== null) return false;
   return Object.values(value).every((item) => isJson(item, depth + 1));
 }
