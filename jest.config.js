@@ -4,7 +4,7 @@ module.exports = {
   roots: ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
-  moduleNameMapper: { '^@mel/(application|database|domain|event-store|ledger)(/.*)?$': '<rootDir>/libs/$1/src$2' },
+  moduleNameMapper: { '^@mel/(application|database|domain|event-store|ledger|projections)(/.*)?$': '<rootDir>/libs/$1/src$2' },
   // A real PostgreSQL for every run: DATABASE_URL's, or an embedded one started here.
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

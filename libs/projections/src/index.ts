@@ -1,0 +1,5 @@
+export * from './commitments/commitment-row.entity';
+export * from './commitments/commitments.projection';
+export * from './projection';
+export * from './projection-runner';
+export * from './read-model-versions';

@@ -1,0 +1,95 @@
+import { APP_ROLE, MIGRATION_ROLE } from '@mel/database';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { commitmentsProjection } from './commitments/commitments.projection';
+import type { Projection } from './projection';
+
+/** Every read model of the ledger. */
+export const PROJECTIONS: Projection[] = [commitmentsProjection];
+
+/** Session lock taken while versions are created or switched (one process at a time). */
+const VERSIONS_LOCK = 5567940404776814420;
+
+export const schemaOf = (version: number) => `rm_v${version}`;
+
+/**
+ * The live read-model version, created (as version 1, empty) when there is none. Run as DATABASE_URL's
+ * user, like the migrations: the schema and its tables belong to the migration role, and the
+ * application role may read and write their rows.
+ */
+export async function ensureLiveVersion(adminUrl: string, projections: Projection[] = PROJECTIONS): Promise<number> {
+  return withVersionsLock(adminUrl, async (client) => {
+    const { rows } = await client.query(`SELECT version FROM projections.versions WHERE status = 'live'`);
+    if (rows.length > 0) return Number(rows[0].version);
+    const version = await createVersionLocked(client, adminUrl, projections);
+    await client.query(`UPDATE projections.versions SET status = 'live', live_since = now() WHERE version = $1`, [version]);
+    return version;
+  });
+}
+
+/** A new, empty read-model version beside the live one (status `building`), for a rebuild. */
+export async function createVersion(adminUrl: string, projections: Projection[] = PROJECTIONS): Promise<number> {
+  return withVersionsLock(adminUrl, (client) => createVersionLocked(client, adminUrl, projections));
+}
+
+/** A DataSource on version `version`'s tables, connected as `url`'s user (the application role). */
+export function readModelDataSource(url: string, version: number, projections: Projection[] = PROJECTIONS): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    schema: schemaOf(version),
+    entities: projections.flatMap((p) => p.entities),
+    synchronize: false,
+    logging: false,
+    extra: { max: 5 },
+  });
+}
+
+async function createVersionLocked(client: Client, adminUrl: string, projections: Projection[]): Promise<number> {
+  const { rows } = await client.query('SELECT coalesce(max(version), 0) + 1 AS next FROM projections.versions');
+  const version = Number(rows[0].next);
+  const schema = schemaOf(version);
+  await client.query('BEGIN');
+  try {
+    await client.query(`SET LOCAL ROLE ${MIGRATION_ROLE}`);
+    await client.query(`INSERT INTO projections.versions (version, schema_name, status) VALUES ($1, $2, 'building')`, [version, schema]);
+    await client.query(`CREATE SCHEMA ${schema}`);
+    await client.query(`REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`);
+    await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${APP_ROLE}`);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  }
+  // The tables, as the entities declare them, owned by the migration role.
+  const builder = new DataSource({
+    type: 'postgres',
+    url: adminUrl,
+    schema,
+    entities: projections.flatMap((p) => p.entities),
+    synchronize: false,
+    logging: false,
+    extra: { options: `-c role=${MIGRATION_ROLE}`, max: 1 },
+  });
+  await builder.initialize();
+  try {
+    await builder.synchronize();
+  } finally {
+    await builder.destroy();
+  }
+  await client.query(`SET ROLE ${MIGRATION_ROLE}`);
+  await client.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${APP_ROLE}`);
+  await client.query('RESET ROLE');
+  return version;
+}
+
+async function withVersionsLock<T>(adminUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [VERSIONS_LOCK]);
+    return await work(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
