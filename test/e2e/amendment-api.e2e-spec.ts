@@ -11,6 +11,7 @@ import {
   membersOn,
 } from '@mel/domain';
 import { PostgresEventStore } from '@mel/event-store';
+import { apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -77,22 +78,7 @@ describe('the command API for amendments, indicators and evaluation cycles', () 
     await db?.drop();
   });
 
-  async function post(path: string, body: unknown, actor: object | null = admin, headers: Record<string, string> = {}) {
-    const response = await fetch(`${api.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(actor && { 'x-ledger-actor': JSON.stringify(actor) }), ...headers },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function expectNothingWritten<T>(action: () => Promise<T>): Promise<T> {
-    const before = await store.head();
-    const result = await action();
-    expect(await store.head()).toBe(before);
-    return result;
-  }
+  const { post, expectNothingWritten } = apiClient(() => ({ api, store }), { actor: admin });
 
   /** Writes through the domain, as the governance routes (written elsewhere) would: the command path itself. */
   const run = (decider: Parameters<CommandExecutor['execute']>[0], id: string, command: Record<string, unknown>, at: string, actor: Actor = admin) =>

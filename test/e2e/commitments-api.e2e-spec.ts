@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PostgresEventStore } from '@mel/event-store';
+import { apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -38,26 +39,7 @@ describe('the command API for commitments', () => {
     await db?.drop();
   });
 
-  async function post(path: string, body: unknown, actor: object | null = mel, headers: Record<string, string> = {}) {
-    const response = await fetch(`${api.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(actor && { 'x-ledger-actor': JSON.stringify(actor) }),
-        ...headers,
-      },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  }
-
-  async function expectNothingWritten<T>(action: () => Promise<T>): Promise<T> {
-    const before = await store.head();
-    const result = await action();
-    expect(await store.head()).toBe(before);
-    return result;
-  }
+  const { post, expectNothingWritten } = apiClient(() => ({ api, store }), { actor: mel });
 
   it('drafts a commitment: 201 with the seq, ETag = version 1, Location, and the actor from the header', async () => {
     const response = await post('/commitments', { ...commitment, commitmentId: 'mobilimel' });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { PostgresEventStore } from '@mel/event-store';
+import { type ApiAnswer, apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -73,36 +74,10 @@ describe('the command API for parties, the contract and documents', () => {
     await db?.drop();
   });
 
-  async function post(path: string, body: unknown, actor: object | null = admin, headers: Record<string, string> = {}) {
-    const response = await fetch(`${api.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(actor && { 'x-ledger-actor': JSON.stringify(actor) }),
-        ...headers,
-      },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  }
+  const { post, step, expectNothingWritten } = apiClient(() => ({ api, store }), { actor: admin });
 
-  /** A 201 whose seq is the store's new head. */
-  async function created(path: string, body: unknown, actor: object | null = admin, headers: Record<string, string> = {}) {
-    const response = await post(path, body, actor, headers);
-    expect({ status: response.status, body: response.body }).toMatchObject({ status: 201 });
-    expect(response.body.seq).toBe(await store.head());
-    return response;
-  }
-
-  async function expectNothingWritten<T>(action: () => Promise<T>): Promise<T> {
-    const before = await store.head();
-    const result = await action();
-    expect(await store.head()).toBe(before);
-    return result;
-  }
-
-  async function expectProblem(action: () => Promise<{ status: number; headers: Headers; body: Record<string, unknown> }>, status: number, rule: string, field?: string) {
+  /** A refusal of `action`'s request: problem details with this status, rule and (if given) field, nothing written. */
+  async function expectProblem(action: () => Promise<ApiAnswer>, status: number, rule: string, field?: string) {
     const response = await expectNothingWritten(action);
     expect(response.headers.get('content-type')).toContain('application/problem+json');
     expect(response.body).toMatchObject({ status, rule, ...(field !== undefined && { field }) });
@@ -112,7 +87,7 @@ describe('the command API for parties, the contract and documents', () => {
 
   describe('parties', () => {
     it('registers the MEL by its SIREN: 201 with the seq, ETag, Location, the event in the store', async () => {
-      const response = await created('/parties', {
+      const response = await step('/parties', {
         partyId: 'party-mel',
         name: 'Métropole Européenne de Lille',
         kind: 'metropolis',
@@ -139,16 +114,16 @@ describe('the command API for parties, the contract and documents', () => {
         ['party-lille', 'Ville de Lille', 'commune', { inseeCode: '59350' }],
         ['party-region', 'Région Hauts-de-France', 'region', {}],
       ] as const) {
-        await created('/parties', { partyId, name, kind, identifiers, effectiveAt: '2024-04-02T09:00:00+02:00' });
+        await step('/parties', { partyId, name, kind, identifiers, effectiveAt: '2024-04-02T09:00:00+02:00' });
       }
       const [lille] = await store.readStream('party-party-lille');
       expect(lille.data).toMatchObject({ kind: 'commune', identifiers: { siren: null, inseeCode: '59350', rna: null } });
     });
 
     it('generates the party id when the client gives none', async () => {
-      const response = await created('/parties', { name: 'Pôle emploi', kind: 'public-agency', identifiers: {} });
+      const response = await step('/parties', { name: 'Pôle emploi', kind: 'public-agency', identifiers: {} });
       expect(response.body.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
-      const renamed = await created(`/parties/${response.body.id}/rename`, {
+      const renamed = await step(`/parties/${response.body.id}/rename`, {
         name: 'France Travail',
         reason: 'Pôle emploi devient France Travail le 1er janvier 2024',
         effectiveAt: '2024-01-01T00:00:00+01:00',
@@ -159,7 +134,7 @@ describe('the command API for parties, the contract and documents', () => {
     });
 
     it('corrects the identifiers of a party', async () => {
-      await created('/parties/party-region/identifier-corrections', { identifiers: { siren: '200053742' }, reason: 'SIREN relevé dans le répertoire Sirene' });
+      await step('/parties/party-region/identifier-corrections', { identifiers: { siren: '200053742' }, reason: 'SIREN relevé dans le répertoire Sirene' });
       const events = await store.readStream('party-party-region');
       expect(events.at(-1)).toMatchObject({ type: 'PartyIdentifiersCorrected', data: { identifiers: { siren: '200053742', inseeCode: null, rna: null } } });
     });
@@ -196,7 +171,7 @@ describe('the command API for parties, the contract and documents', () => {
 
   describe('the contract, adopted on 19 April 2024 and signed on 7 May 2024', () => {
     it('adopts the contract: 6 priorities, two components with the dates the domain gives them, the territory, the signatories', async () => {
-      const response = await created('/contracts', adoption);
+      const response = await step('/contracts', adoption);
       expect(response.headers.get('location')).toBe(C);
       expect(response.body).toMatchObject({ id: 'cvs-mel-2024', streamId: 'contract-cvs-mel-2024', streamVersion: 1 });
       const [event] = await store.readStream('contract-cvs-mel-2024');
@@ -252,7 +227,7 @@ describe('the command API for parties, the contract and documents', () => {
     });
 
     it('records the signature of the MEL by its representative, for its own party (the party comes from the token)', async () => {
-      const response = await created(`${C}/signatures`, { effectiveAt: signedOn }, melRep, { 'if-match': '"1"' });
+      const response = await step(`${C}/signatures`, { effectiveAt: signedOn }, melRep, { 'if-match': '"1"' });
       expect(response.headers.get('etag')).toBe('"2"');
       const events = await store.readStream('contract-cvs-mel-2024');
       expect(events[1]).toMatchObject({ type: 'ContractSignedByParty', actor: melRep, occurredAt: '2024-05-07T09:00:00.000Z', data: { contractId: 'cvs-mel-2024', partyId: 'party-mel' } });
@@ -275,7 +250,7 @@ describe('the command API for parties, the contract and documents', () => {
     });
 
     it('records the paper signature of the State by an administrator under its mandate, kept in the event', async () => {
-      await created(`${C}/signatures`, { onBehalfOfPartyId: 'party-etat', effectiveAt: signedOn });
+      await step(`${C}/signatures`, { onBehalfOfPartyId: 'party-etat', effectiveAt: signedOn });
       const events = await store.readStream('contract-cvs-mel-2024');
       expect(events.at(-1)).toMatchObject({ type: 'ContractSignedByParty', actor: { role: 'administrator', mandate: 'signature-2024-05-07' }, data: { partyId: 'party-etat' } });
     });
@@ -285,10 +260,10 @@ describe('the command API for parties, the contract and documents', () => {
     });
 
     it('becomes signed on the last signature, then enters into force', async () => {
-      const last = await created(`${C}/signatures`, { effectiveAt: signedOn }, cafRep);
+      const last = await step(`${C}/signatures`, { effectiveAt: signedOn }, cafRep);
       expect(last.body.events.map((e: { type: string }) => e.type)).toEqual(['ContractSignedByParty', 'ContractSigned']);
       await expectProblem(() => post(`${C}/entry-into-force`, {}, melRep), 403, 'OnlyAnAdministratorMayDoThis');
-      const inForce = await created(`${C}/entry-into-force`, { effectiveAt: '2024-05-07T12:00:00+02:00' });
+      const inForce = await step(`${C}/entry-into-force`, { effectiveAt: '2024-05-07T12:00:00+02:00' });
       expect(inForce.headers.get('etag')).toBe(`"${inForce.body.streamVersion}"`);
       const events = await store.readStream('contract-cvs-mel-2024');
       expect(events.map((e) => e.type)).toEqual(['ContractAdopted', 'ContractSignedByParty', 'ContractSignedByParty', 'ContractSignedByParty', 'ContractSigned', 'ContractEnteredIntoForce']);
@@ -309,7 +284,7 @@ describe('the command API for parties, the contract and documents', () => {
     };
 
     it('registers a document by its SHA-256, which is its id', async () => {
-      const response = await created('/documents', lilleAnnexDocument);
+      const response = await step('/documents', lilleAnnexDocument);
       expect(response.headers.get('location')).toBe(`/documents/${lilleAnnexV1}`);
       expect(response.body).toMatchObject({ id: lilleAnnexV1, streamId: `document-${lilleAnnexV1}`, streamVersion: 1 });
       const [event] = await store.readStream(`document-${lilleAnnexV1}`);
@@ -317,7 +292,7 @@ describe('the command API for parties, the contract and documents', () => {
     });
 
     it('annexes the volet local of Lille (59350), identified by the SHA-256 of its document', async () => {
-      await created(`${C}/local-annexes`, { inseeCode: '59350', title: 'Volet local de Lille', documentSha256: lilleAnnexV1, effectiveAt: '2024-07-01T10:00:00+02:00' });
+      await step(`${C}/local-annexes`, { inseeCode: '59350', title: 'Volet local de Lille', documentSha256: lilleAnnexV1, effectiveAt: '2024-07-01T10:00:00+02:00' });
       const events = await store.readStream('contract-cvs-mel-2024');
       expect(events.at(-1)).toMatchObject({ type: 'LocalAnnexAttached', data: { contractId: 'cvs-mel-2024', inseeCode: '59350', documentSha256: lilleAnnexV1 } });
     });
@@ -332,9 +307,9 @@ describe('the command API for parties, the contract and documents', () => {
 
     it('supersedes a document by a newer one, read from the successor’s own record', async () => {
       await expectProblem(() => post(`/documents/${lilleAnnexV1}/supersede`, { supersededBy: lilleAnnexV2 }, lilleRep), 404, 'AggregateMustExist', 'supersededBy');
-      await created('/documents', { ...lilleAnnexDocument, documentId: lilleAnnexV2, title: 'Volet local de Lille (version corrigée)' }, lilleRep);
+      await step('/documents', { ...lilleAnnexDocument, documentId: lilleAnnexV2, title: 'Volet local de Lille (version corrigée)' }, lilleRep);
       await expectProblem(() => post(`/documents/${lilleAnnexV1}/supersede`, { supersededBy: lilleAnnexV2 }, cafRep), 403, 'PartyActsOnlyForItself');
-      const response = await created(`/documents/${lilleAnnexV1}/supersede`, { supersededBy: lilleAnnexV2, reason: 'coquille sur le montant annuel' }, lilleRep, { 'if-match': '"1"' });
+      const response = await step(`/documents/${lilleAnnexV1}/supersede`, { supersededBy: lilleAnnexV2, reason: 'coquille sur le montant annuel' }, lilleRep, { 'if-match': '"1"' });
       expect(response.headers.get('etag')).toBe('"2"');
       const events = await store.readStream(`document-${lilleAnnexV1}`);
       expect(events[1]).toMatchObject({ type: 'DocumentSuperseded', actor: lilleRep, data: { documentId: lilleAnnexV1, supersededBy: lilleAnnexV2, reason: 'coquille sur le montant annuel' } });
@@ -374,10 +349,10 @@ describe('the command API for parties, the contract and documents', () => {
     });
 
     it('starts the mid-term revision in 2027, completes it, and closes the contract at the end of 2030', async () => {
-      await created(`${C}/revisions`, { reason: 'évaluation à mi-parcours 2027', effectiveAt: '2027-03-15T09:00:00+01:00' });
-      await created(`${C}/revisions/completion`, { conclusion: 'Mobilisation accrue du droit commun', effectiveAt: '2027-12-10T18:00:00+01:00' });
+      await step(`${C}/revisions`, { reason: 'évaluation à mi-parcours 2027', effectiveAt: '2027-03-15T09:00:00+01:00' });
+      await step(`${C}/revisions/completion`, { conclusion: 'Mobilisation accrue du droit commun', effectiveAt: '2027-12-10T18:00:00+01:00' });
       await expectProblem(() => post(`${C}/closure`, { effectiveAt: '2030-12-30T17:00:00+01:00' }), 409, 'TransitionMustFollowLifecycle', 'effectiveAt');
-      await created(`${C}/closure`, { effectiveAt: '2030-12-31T17:00:00+01:00' });
+      await step(`${C}/closure`, { effectiveAt: '2030-12-31T17:00:00+01:00' });
       const events = await store.readStream('contract-cvs-mel-2024');
       expect(events.slice(-3).map((e) => e.type)).toEqual(['ContractRevisionStarted', 'ContractRevisionCompleted', 'ContractClosed']);
       await expectProblem(() => post(`${C}/local-annexes`, { inseeCode: '59512', title: 'Volet local de Roubaix', documentSha256: sha256('Roubaix') }), 409, 'TransitionMustFollowLifecycle');

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PostgresEventStore } from '@mel/event-store';
+import { apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -40,35 +41,7 @@ describe('the life of the contract, through the API', () => {
     await db?.drop();
   });
 
-  async function post(path: string, body: object, actor: object, headers: Record<string, string> = {}) {
-    const response = await fetch(`${api.url}${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-ledger-actor': JSON.stringify(actor), ...headers },
-      body: JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  }
-
-  /** A step that must succeed: 201, and the seq it answers is the store's head. */
-  async function step(path: string, body: object, actor: object, headers: Record<string, string> = {}) {
-    const response = await post(path, body, actor, headers);
-    if (response.status !== 201) throw new Error(`POST ${path} → ${response.status}: ${JSON.stringify(response.body)}`);
-    expect(response.body.seq).toBe(await store.head());
-    return response;
-  }
-
-  /** A refusal: the status and rule expected, problem details, and nothing written. */
-  async function refused(status: number, rule: string, path: string, body: object, actor: object, headers: Record<string, string> = {}) {
-    const before = await store.head();
-    const response = await post(path, body, actor, headers);
-    expect({ status: response.status, rule: response.body?.rule }).toEqual({ status, rule });
-    expect(response.headers.get('content-type')).toContain('application/problem+json');
-    expect(await store.head()).toBe(before);
-    return response;
-  }
-
-  const types = async (streamId: string) => (await store.readStream(streamId)).map((e) => e.type);
+  const { post, step, refused, typesOf } = apiClient(() => ({ api, store })); // every call names its actor
 
   it('registers the parties and adopts the contract on 19 April 2024', async () => {
     const parties = [
@@ -99,7 +72,7 @@ describe('the life of the contract, through the API', () => {
       },
       admin,
     );
-    expect(await types('contract-mel-2024')).toEqual(['ContractAdopted']);
+    expect(await typesOf('contract-mel-2024')).toEqual(['ContractAdopted']);
   });
 
   it('is signed by its parties on 7 May 2024, each for itself, and enters into force', async () => {
@@ -249,7 +222,7 @@ describe('the life of the contract, through the API', () => {
     const commitment = await store.readStream('commitment-mobilimel');
     const amended = commitment.find((e) => e.type === 'CommitmentAmended');
     expect(amended).toMatchObject({ occurredAt: '2025-06-20T10:00:00.000Z', data: { amendmentId: 'avenant-1', changes: { budget: [{ year: 2024 }, budget2025] } } });
-    expect(await types('amendment-avenant-1')).toEqual(['AmendmentProposed', 'AmendmentApproved', 'AmendmentSigned', 'AmendmentSigned', 'AmendmentEnteredIntoForce']);
+    expect(await typesOf('amendment-avenant-1')).toEqual(['AmendmentProposed', 'AmendmentApproved', 'AmendmentSigned', 'AmendmentSigned', 'AmendmentEnteredIntoForce']);
   });
 
   it('takes progress reports at the version their author saw, and refuses a stale one', async () => {

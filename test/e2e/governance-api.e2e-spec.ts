@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PostgresEventStore } from '@mel/event-store';
+import { apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -78,39 +79,7 @@ describe('the command API for governance bodies and meetings', () => {
     await db?.drop();
   });
 
-  async function post(path: string, body: unknown, actor: object | null = secretary, headers: Record<string, string> = {}) {
-    const response = await fetch(`${api.url}${path}`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        ...(actor && { 'x-ledger-actor': JSON.stringify(actor) }),
-        ...headers,
-      },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
-  }
-
-  /** A step that must succeed: 201, and the seq it answers is the store's head. */
-  async function step(path: string, body: unknown, actor: object = secretary, headers: Record<string, string> = {}) {
-    const response = await post(path, { effectiveAt: at, ...(body as object) }, actor, headers);
-    if (response.status !== 201) throw new Error(`POST ${path} → ${response.status}: ${JSON.stringify(response.body)}`);
-    expect(response.body.seq).toBe(await store.head());
-    expect(response.headers.get('etag')).toBe(`"${response.body.streamVersion}"`);
-    return response;
-  }
-
-  async function expectNothingWritten<T>(action: () => Promise<T>): Promise<T> {
-    const before = await store.head();
-    const result = await action();
-    expect(await store.head()).toBe(before);
-    return result;
-  }
-
-  async function typesOf(streamId: string): Promise<string[]> {
-    return (await store.readStream(streamId)).map((e) => e.type);
-  }
+  const { post, step, expectNothingWritten, typesOf } = apiClient(() => ({ api, store }), { actor: secretary, stepBody: { effectiveAt: at }, checkEtag: true });
 
   describe('governance bodies', () => {
     it('creates the steering committee, seats its members and constitutes it', async () => {
