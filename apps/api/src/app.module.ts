@@ -13,6 +13,8 @@ import { InfrastructureModule } from './infrastructure.module';
 import { loggerOptions } from './logger';
 import { MeetingsModule } from './meetings/meetings.module';
 import { PartiesModule } from './parties/parties.module';
+import { QueriesModule } from './queries/queries.module';
+import { ReadModelsModule } from './read-models.module';
 import { CommandsModule } from './shared/commands.module';
 
 @Module({})
@@ -24,6 +26,7 @@ export class AppModule {
         LoggerModule.forRoot({ pinoHttp: loggerOptions() }),
         InfrastructureModule.forRoot(database),
         CommandsModule,
+        ReadModelsModule,
         HealthModule,
         PartiesModule,
         ContractsModule,
@@ -34,6 +37,7 @@ export class AppModule {
         IndicatorsModule,
         EvaluationCyclesModule,
         DocumentsModule,
+        QueriesModule,
       ],
     };
   }

@@ -56,7 +56,8 @@ export class ProjectionRunner {
 
   /** Catches up, then applies new events as they commit, until `signal` aborts. */
   async follow(signal: AbortSignal, onBatch?: (position: number) => void): Promise<void> {
-    let position = await this.catchUp();
+    let position = await this.catchUp((p) => onBatch?.(p));
+    onBatch?.(position);
     const iterator = this.store.subscribe(position, { signal, batchSize: this.batchSize })[Symbol.asyncIterator]();
     let pending = iterator.next();
     while (!signal.aborted) {

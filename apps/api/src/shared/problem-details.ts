@@ -67,6 +67,13 @@ export class BodyParseError extends Error {
   }
 }
 
+/** A query named a seq the read models have not applied within the wait allowed. */
+export class ReadModelsBehindError extends Error {
+  constructor(readonly seq: number) {
+    super(`the read models have not reached seq ${seq} yet; retry in a moment`);
+  }
+}
+
 /** No one identified as acting: who acts comes with the request, never from its body. */
 export class ActorRequiredError extends Error {}
 
@@ -82,7 +89,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception);
-    if (problem.status >= 500) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    if (problem.status >= 500 && problem.status !== 503) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     response.status(problem.status).type('application/problem+json').json(problem);
   }
 
@@ -108,6 +116,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         rule: first?.rule,
         field: first?.field,
         errors: exception.errors,
+      };
+    }
+    if (exception instanceof ReadModelsBehindError) {
+      return {
+        type: `${TYPE_BASE}ReadModelsMustReachTheSeq`,
+        title: 'The read models have not caught up with that seq yet',
+        status: 503,
+        detail: exception.message,
+        rule: 'ReadModelsMustReachTheSeq',
+        field: 'seq',
+        retryAfterSeconds: 1,
       };
     }
     if (exception instanceof ActorRequiredError) {

@@ -1,0 +1,79 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { commitmentDecider, fold, notFound } from '@mel/domain';
+import { EVENT_STORE, type EventStore } from '@mel/event-store';
+import { CommitmentRow } from '@mel/projections';
+import { toRecorded } from '@mel/application';
+import { ReadModels } from '../../read-models.module';
+import { IdPipe } from '../../shared/dto';
+import { awaitSeq } from '../read-your-writes';
+import { CommitmentAsOfQuery, ListCommitmentsQuery } from './commitment-queries.dto';
+
+/** Commitments as committees, signatories and the public read them. */
+@ApiTags('queries')
+@Controller('commitments')
+export class CommitmentQueriesController {
+  constructor(
+    private readonly readModels: ReadModels,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Commitments by party, enjeu, status, QPV, commune, horizon; paginated with a cursor' })
+  @ApiOkResponse({ description: '{ items, nextCursor }' })
+  async list(@Query() query: ListCommitmentsQuery) {
+    await awaitSeq(this.readModels, query.seq);
+    const limit = query.limit ?? 50;
+    const builder = this.readModels.dataSource.getRepository(CommitmentRow).createQueryBuilder('c').orderBy('c.commitment_id', 'ASC').limit(limit + 1);
+    if (query.ownerPartyId) builder.andWhere('c.owner_party_id = :owner', { owner: query.ownerPartyId });
+    if (query.priority) builder.andWhere('c.priority = :priority', { priority: query.priority });
+    if (query.status) builder.andWhere('c.status = :status', { status: query.status });
+    if (query.horizon) builder.andWhere('c.horizon = :horizon', { horizon: query.horizon });
+    if (query.qpv) builder.andWhere(':qpv = ANY(c.qpv)', { qpv: query.qpv });
+    if (query.commune) builder.andWhere(':commune = ANY(c.communes)', { commune: query.commune });
+    if (query.after) builder.andWhere('c.commitment_id > :after', { after: Buffer.from(query.after, 'base64url').toString('utf8') });
+    const rows = await builder.getMany();
+    const items = rows.slice(0, limit).map(present);
+    const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].commitmentId, 'utf8').toString('base64url') : null;
+    return { items, nextCursor };
+  }
+
+  @Get(':commitmentId')
+  @ApiOperation({ summary: 'One commitment now, or as of a date on the effective or the recorded clock' })
+  async one(@Param('commitmentId', new IdPipe('commitmentId')) id: string, @Query() query: CommitmentAsOfQuery) {
+    await awaitSeq(this.readModels, query.seq);
+    if (query.asOf === undefined) {
+      const row = await this.readModels.dataSource.getRepository(CommitmentRow).findOneBy({ commitmentId: id });
+      if (!row) throw notFound(`commitment ${id}`);
+      return present(row);
+    }
+    // As of a date: the commitment's own events on the chosen clock, folded by the domain.
+    const clock = query.clock ?? 'effective';
+    const events = await this.store.readStream(`commitment-${id}`, { asOf: { clock, at: query.asOf } });
+    const state = fold(commitmentDecider, events.map(toRecorded) as never);
+    if (!state.exists || !state.terms) throw notFound(`commitment ${id} as of ${query.asOf} (${clock} clock)`);
+    return {
+      commitmentId: id,
+      asOf: query.asOf,
+      clock,
+      status: state.status,
+      outcome: state.outcome ?? null,
+      ...state.terms,
+      funding: state.funding,
+      reports: state.reportIds.length,
+      streamVersion: events.length ? events[events.length - 1].streamVersion : 0,
+    };
+  }
+}
+
+function present(row: CommitmentRow) {
+  return {
+    ...row,
+    droitCommunCents: Number(row.droitCommunCents),
+    creditsSpecifiquesCents: Number(row.creditsSpecifiquesCents),
+    committedCents: Number(row.committedCents),
+    disbursedCents: Number(row.disbursedCents),
+    spentCents: Number(row.spentCents),
+    lastSeq: Number(row.lastSeq),
+  };
+}

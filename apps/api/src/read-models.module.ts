@@ -1,0 +1,89 @@
+import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { Database } from '@mel/database';
+import { EVENT_STORE, type EventStore } from '@mel/event-store';
+import { ensureLiveVersion, PROJECTIONS, ProjectionRunner, readModelDataSource } from '@mel/projections';
+import type { DataSource } from 'typeorm';
+import { DATABASE } from './database.token';
+import { ReadModelsBehindError } from './shared/problem-details';
+
+/**
+ * The live read-model version and the projector that keeps it up to date in this process: it catches
+ * up at start, then follows the store. Queries read through `dataSource`, and `waitFor(seq)` lets a
+ * query see its own writes (read-your-writes).
+ */
+@Injectable()
+export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('ReadModels');
+  private source?: DataSource;
+  private readonly stop = new AbortController();
+  private following?: Promise<void>;
+  private position = 0;
+  private version = 0;
+  private readonly waiters = new Set<() => void>();
+
+  constructor(
+    @Inject(DATABASE) private readonly database: Database,
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+  ) {}
+
+  get dataSource(): DataSource {
+    if (!this.source) throw new ReadModelsBehindError(0);
+    return this.source;
+  }
+
+  /** Starts in the background: the API serves (and reports its health) while the read models catch up. */
+  onApplicationBootstrap(): void {
+    this.following = this.run();
+  }
+
+  /** Resolves once the read models have applied `seq`, or after `timeoutMs` (false). */
+  async waitFor(seq: number, timeoutMs: number): Promise<boolean> {
+    if (this.position >= seq) return true;
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.position < seq) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        resolve(false);
+      }, timeoutMs);
+      this.waiters.add(check);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stop.abort();
+    await this.following;
+    await this.source?.destroy();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stop.signal.aborted) {
+      try {
+        if (!this.source) {
+          const version = await ensureLiveVersion(this.database.adminUrl);
+          const source = readModelDataSource(this.database.appUrl, version);
+          await source.initialize();
+          this.source = source;
+          this.version = version;
+        }
+        const runner = new ProjectionRunner(this.store, this.source, this.version, PROJECTIONS);
+        await runner.follow(this.stop.signal, (position) => {
+          this.position = position;
+          for (const waiter of [...this.waiters]) waiter();
+        });
+      } catch (error) {
+        if (this.stop.signal.aborted) return;
+        this.logger.warn(`read models: ${(error as Error).message}; trying again from the checkpoint in 1 s`);
+        await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+      }
+    }
+  }
+}
+
+@Global()
+@Module({ providers: [ReadModels], exports: [ReadModels] })
+export class ReadModelsModule {}

@@ -1,0 +1,106 @@
+import { resolve } from 'node:path';
+import { loadMelSeed, runSeed } from '@mel/application';
+import { PostgresEventStore } from '@mel/event-store';
+import { startTestApp, type TestApp } from '../support/test-app';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+/** Reading commitments: filters, cursors, read-your-writes, and states as of a date on both clocks. */
+describe('commitment queries', () => {
+  let db: TestDatabase;
+  let api: TestApp;
+  let store: PostgresEventStore;
+  const mel = JSON.stringify({ subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore({ connectionString: db.appUrl });
+    await runSeed(store, loadMelSeed(resolve(__dirname, '../..')));
+    api = await startTestApp(db);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  const get = async (path: string) => {
+    const response = await fetch(`${api.url}${path}`);
+    return { status: response.status, headers: response.headers, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+  const post = async (path: string, body: object) => {
+    const response = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-actor': mel }, body: JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+  };
+
+  it('lists the seeded commitments, filtered', async () => {
+    // The read models catch up in the background after start: wait for the seeded head once.
+    const all = await get(`/commitments?seq=${await store.head()}`);
+    expect(all.status).toBe(200);
+    expect(all.body.items).toHaveLength(10);
+    const mels = await get('/commitments?ownerPartyId=party-mel');
+    expect(mels.body.items.length).toBeGreaterThan(0);
+    expect(mels.body.items.every((c: { ownerPartyId: string }) => c.ownerPartyId === 'party-mel')).toBe(true);
+    const enjeu2 = await get('/commitments?priority=2&status=in_progress&horizon=2030');
+    expect(enjeu2.body.items.map((c: { commitmentId: string }) => c.commitmentId).sort()).toEqual(['mel-toi-du-territoire', 'mobilimel']);
+    const lilleSud = await get('/commitments?qpv=QN05972M');
+    expect(lilleSud.body.items.map((c: { commitmentId: string }) => c.commitmentId)).toEqual(['quartiers-fertiles']);
+  });
+
+  it('pages with a cursor, each commitment once', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: { commitmentId: string }[]; nextCursor: string | null } } = await get(`/commitments?limit=3${cursor ? `&after=${cursor}` : ''}`);
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.items.map((c) => c.commitmentId));
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    expect(seen).toHaveLength(10);
+    expect(new Set(seen).size).toBe(10);
+  });
+
+  it('refuses bad query parameters with 400 problem details', async () => {
+    const response = await get('/commitments?priority=9&limit=0');
+    expect(response.status).toBe(400);
+    expect(response.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['limit', 'priority']);
+  });
+
+  it('reads its own writes when given the seq a command answered', async () => {
+    const written = await post('/commitments/mobilimel/reports', { reportId: 'r-2024', period: '2024', summary: '412 personnes conseillées', evidence: [] });
+    expect(written.status).toBe(201);
+    const read = await get(`/commitments/mobilimel?seq=${written.body.seq}`);
+    expect(read.body).toMatchObject({ reports: 1, lastSeq: written.body.seq });
+  });
+
+  it('answers 503 with Retry-After when the read models cannot reach the seq in time', async () => {
+    const response = await get('/commitments/mobilimel?seq=999999999');
+    expect(response.status).toBe(503);
+    expect(response.headers.get('retry-after')).toBe('1');
+    expect(response.body).toMatchObject({ rule: 'ReadModelsMustReachTheSeq', field: 'seq' });
+  });
+
+  it('gives a commitment as of a date on the effective clock and on the recorded clock, around a correction', async () => {
+    const before = await get('/commitments/mobilimel?asOf=2024-05-01T00:00:00Z');
+    expect(before.status).toBe(404);
+    const signed = await get('/commitments/mobilimel?asOf=2024-05-07T12:00:00%2B02:00');
+    expect(signed.body).toMatchObject({ status: 'in_progress', title: 'MobilimEL', clock: 'effective' });
+
+    const [drafted] = await store.readStream('commitment-mobilimel');
+    const recordedBefore = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, 10));
+    // A clerical correction recorded today, effective from 1 June 2024.
+    const corrected = await post('/commitments/mobilimel/corrections', {
+      correctsEventId: drafted.eventId, field: 'title', value: 'MobilimEL — conseil en mobilité', reason: 'titre complet', effectiveAt: '2024-06-01T00:00:00Z',
+    });
+    expect(corrected.status).toBe(201);
+
+    // What was in force on 1 July 2024: the corrected title, from its effective date.
+    const effective = await get('/commitments/mobilimel?asOf=2024-07-01T00:00:00Z&clock=effective');
+    expect(effective.body.title).toBe('MobilimEL — conseil en mobilité');
+    // What the ledger said just before the correction was recorded: the original title.
+    const recorded = await get(`/commitments/mobilimel?asOf=${encodeURIComponent(recordedBefore)}&clock=recorded`);
+    expect(recorded.body.title).toBe('MobilimEL');
+    // And the current state has it too, once the read models reach the correction.
+    expect((await get(`/commitments/mobilimel?seq=${corrected.body.seq}`)).body.title).toBe('MobilimEL — conseil en mobilité');
+  });
+});
