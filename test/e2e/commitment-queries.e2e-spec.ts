@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { loadMelSeed, runSeed } from '@mel/application';
 import { PostgresEventStore } from '@mel/event-store';
+import { rebuild } from '@mel/projections';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
@@ -102,5 +103,50 @@ describe('commitment queries', () => {
     expect(recorded.body.title).toBe('MobilimEL');
     // And the current state has it too, once the read models reach the correction.
     expect((await get(`/commitments/mobilimel?seq=${corrected.body.seq}`)).body.title).toBe('MobilimEL — conseil en mobilité');
+  });
+});
+
+describe('commitment queries across a rebuild', () => {
+  let db: TestDatabase;
+  let api: TestApp;
+  let store: PostgresEventStore;
+  const mel = JSON.stringify({ subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' });
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore({ connectionString: db.appUrl });
+    await runSeed(store, loadMelSeed(resolve(__dirname, '../..')));
+    api = await startTestApp(db);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  /** As a client following Retry-After would: retry a 503 a few times. */
+  async function getRetrying(path: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(`${api.url}${path}`);
+      if (response.status !== 503 || attempt === 10) return { status: response.status, body: await response.json() };
+      await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+    }
+  }
+
+  it('keeps answering while a rebuild switches the read models, then reads the new version', async () => {
+    expect((await getRetrying(`/commitments?seq=${await store.head()}`)).body.items).toHaveLength(10);
+    const report = await rebuild({ adminUrl: db.adminUrl, appUrl: db.appUrl, store });
+    expect(report.switched).toBe(true);
+    // Straight after the switch, reads go on (from the version the API still holds).
+    expect((await fetch(`${api.url}/commitments`)).status).toBe(200);
+    const written = await fetch(`${api.url}/commitments/mobilimel/reports`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ledger-actor': mel },
+      body: JSON.stringify({ reportId: 'r-after-rebuild', period: '2025', summary: 'après la reconstruction', evidence: [] }),
+    });
+    const { seq } = (await written.json()) as { seq: number };
+    await new Promise((r) => setTimeout(r, 2500)); // the API notices the switch within 2 s
+    const read = await getRetrying(`/commitments/mobilimel?seq=${seq}`);
+    expect(read).toMatchObject({ status: 200, body: { reports: 1, lastSeq: seq } });
   });
 });

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from '@mel/database';
 import { EVENT_STORE, type EventStore } from '@mel/event-store';
-import { ensureLiveVersion, PROJECTIONS, ProjectionRunner, readModelDataSource } from '@mel/projections';
+import { currentLiveVersion, ensureLiveVersion, PROJECTIONS, ProjectionRunner, readModelDataSource } from '@mel/projections';
 import type { DataSource } from 'typeorm';
 import { DATABASE } from './database.token';
 import { ReadModelsBehindError } from './shared/problem-details';
@@ -11,6 +11,9 @@ import { ReadModelsBehindError } from './shared/problem-details';
  * up at start, then follows the store. Queries read through `dataSource`, and `waitFor(seq)` lets a
  * query see its own writes (read-your-writes).
  */
+/** How often the API checks whether a rebuild switched the live read-model version. */
+const SWITCH_POLL_MS = 2000;
+
 @Injectable()
 export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('ReadModels');
@@ -19,6 +22,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
   private following?: Promise<void>;
   private position = 0;
   private version = 0;
+  private switchTo?: number;
   private readonly waiters = new Set<() => void>();
 
   constructor(
@@ -60,6 +64,32 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     await this.source?.destroy();
   }
 
+  /** A rebuild made another version live: stop following this one (the loop moves to the new one). */
+  private async watchSwitch(current: AbortController): Promise<void> {
+    try {
+      const live = this.source ? await currentLiveVersion(this.source) : null;
+      if (live !== null && live !== this.version && !current.signal.aborted) {
+        this.switchTo = live;
+        current.abort();
+      }
+    } catch {
+      // the next poll will tell
+    }
+  }
+
+  /** Reads move to the new version at once; its projector takes over from its checkpoint. */
+  private async moveTo(version: number): Promise<void> {
+    const source = readModelDataSource(this.database.appUrl, version);
+    await source.initialize();
+    const previous = this.source;
+    this.source = source;
+    this.version = version;
+    this.switchTo = undefined;
+    this.position = 0; // read-your-writes waits for the new version's own progress
+    this.logger.log(`read models: now reading version ${version}`);
+    await previous?.destroy();
+  }
+
   private async run(): Promise<void> {
     while (!this.stop.signal.aborted) {
       try {
@@ -70,11 +100,22 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
           this.source = source;
           this.version = version;
         }
-        const runner = new ProjectionRunner(this.store, this.source, this.version, PROJECTIONS);
-        await runner.follow(this.stop.signal, (position) => {
-          this.position = position;
-          for (const waiter of [...this.waiters]) waiter();
-        });
+        // Follow the live version until it stops, or until a rebuild switches to another one.
+        const current = new AbortController();
+        const stopCurrent = () => current.abort();
+        this.stop.signal.addEventListener('abort', stopCurrent);
+        const watch = setInterval(() => void this.watchSwitch(current), SWITCH_POLL_MS);
+        try {
+          const runner = new ProjectionRunner(this.store, this.source, this.version, PROJECTIONS);
+          await runner.follow(current.signal, (position) => {
+            this.position = position;
+            for (const waiter of [...this.waiters]) waiter();
+          });
+        } finally {
+          clearInterval(watch);
+          this.stop.signal.removeEventListener('abort', stopCurrent);
+        }
+        if (this.switchTo !== undefined) await this.moveTo(this.switchTo);
       } catch (error) {
         if (this.stop.signal.aborted) return;
         this.logger.warn(`read models: ${(error as Error).message}; trying again from the checkpoint in 1 s`);

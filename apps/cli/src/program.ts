@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerMigrate } from './commands/migrate.command';
+import { registerRebuild } from './commands/rebuild.command';
 import { registerSeed } from './commands/seed.command';
 import { registerStatus } from './commands/status.command';
 
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'say more about what is done')
     .showHelpAfterError('(run ledger --help for the commands)');
   registerMigrate(program);
+  registerRebuild(program);
   registerSeed(program);
   registerStatus(program);
   return program;

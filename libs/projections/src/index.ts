@@ -3,3 +3,4 @@ export * from './commitments/commitments.projection';
 export * from './projection';
 export * from './projection-runner';
 export * from './read-model-versions';
+export * from './rebuild';

@@ -40,12 +40,12 @@ export class ProjectionRunner {
     return Number(rows[0].seq);
   }
 
-  /** Applies everything up to the store's head at call time, batch after batch. */
-  async catchUp(onBatch?: (position: number, head: number) => void): Promise<number> {
-    const head = await this.store.head();
+  /** Applies everything up to the store's head at call time (or up to `upTo`), batch after batch. */
+  async catchUp(onBatch?: (position: number, head: number) => void, upTo?: number): Promise<number> {
+    const head = upTo ?? (await this.store.head());
     let position = await this.position();
     while (position < head) {
-      const events = await this.store.readAll(position, this.batchSize);
+      const events = await this.store.readAll(position, Math.min(this.batchSize, head - position));
       if (events.length === 0) break;
       await this.applyBatch(position, events);
       position = events[events.length - 1].seq;

@@ -32,6 +32,32 @@ export async function createVersion(adminUrl: string, projections: Projection[] 
   return withVersionsLock(adminUrl, (client) => createVersionLocked(client, adminUrl, projections));
 }
 
+/** Makes `version` the live one, in one transaction: queries move to it as soon as they see the switch. */
+export async function switchLiveVersion(adminUrl: string, version: number): Promise<void> {
+  await withVersionsLock(adminUrl, async (client) => {
+    await client.query('BEGIN');
+    try {
+      await client.query(`UPDATE projections.versions SET status = 'retired' WHERE status = 'live'`);
+      const { rowCount } = await client.query(
+        `UPDATE projections.versions SET status = 'live', live_since = now() WHERE version = $1 AND status = 'building'`,
+        [version],
+      );
+      if (rowCount !== 1) throw new Error(`read-model version ${version} is not one being built`);
+      await client.query(`NOTIFY read_model_switched, '${version}'`);
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK');
+      throw error;
+    }
+  });
+}
+
+/** The live version number, or null when there is none yet. */
+export async function currentLiveVersion(source: DataSource): Promise<number | null> {
+  const rows: { version: number }[] = await source.query(`SELECT version FROM projections.versions WHERE status = 'live'`);
+  return rows.length ? Number(rows[0].version) : null;
+}
+
 /** A DataSource on version `version`'s tables, connected as `url`'s user (the application role). */
 export function readModelDataSource(url: string, version: number, projections: Projection[] = PROJECTIONS): DataSource {
   return new DataSource({
