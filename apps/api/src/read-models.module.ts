@@ -100,10 +100,12 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
           this.source = source;
           this.version = version;
         }
-        // Follow the live version until it stops, or until a rebuild switches to another one.
+        // Follow the live version until it stops, or until a rebuild switches to another one. (The
+        // API may be closing already: setting up takes a while.)
         const current = new AbortController();
         const stopCurrent = () => current.abort();
         this.stop.signal.addEventListener('abort', stopCurrent);
+        if (this.stop.signal.aborted) current.abort();
         const watch = setInterval(() => void this.watchSwitch(current), SWITCH_POLL_MS);
         try {
           const runner = new ProjectionRunner(this.store, this.source, this.version, PROJECTIONS);
