@@ -1,7 +1,7 @@
 import type { Actor, CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { assertBoolean, assertContext, assertId, assertIdList, assertJsonObject, assertList, assertOnlyKeys, assertRecord, shown } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
 import { assertOneOf, assertText, notFound } from '../shared/values';
-import { assertBoolean, assertContext, assertId, assertIdList, assertJsonObject, assertList, assertOnlyKeys, assertRecord, shown } from '../party/inputs';
 import { signingParty } from '../party/signing';
 
 /**

@@ -1,5 +1,6 @@
 import { assertActsFor, assertAdministrator } from '../shared/acting';
 import type { CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { assertRecord, own, shown } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
 import {
   assertCents,
@@ -157,17 +158,17 @@ const TRANSITIONS: Record<string, { from: CommitmentStatus[]; to: CommitmentStat
 function decide(command: CommitmentCommand, state: CommitmentState): CommitmentEvent[] {
   const { commitmentId } = command;
   if (command.type === 'DraftCommitment') {
-    ensure(!state.exists, 'AggregateMustNotExistYet', `commitment ${commitmentId} already exists`);
+    ensure(!state.exists, 'AggregateMustNotExistYet', `commitment ${shown(commitmentId)} already exists`);
     const { type: _t, actor, at: _a, commitmentId: _c, ...terms } = command;
     validateTerms(terms);
     assertActsFor(actor, terms.ownerPartyId, 'a commitment');
     return [{ type: 'CommitmentDrafted', data: { commitmentId, ...terms } }];
   }
-  if (!state.exists || !state.terms || !state.status) throw notFound(`commitment ${commitmentId}`);
+  if (!state.exists || !state.terms || !state.status) throw notFound(`commitment ${shown(commitmentId)}`);
   const terms = state.terms;
   const owner = terms.ownerPartyId;
 
-  const transition = TRANSITIONS[command.type];
+  const transition = own(TRANSITIONS, command.type);
   if (transition) {
     ensure(
       transition.from.includes(state.status),
@@ -279,7 +280,7 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
     case 'ApplyAmendmentToCommitment': {
       assertAdministrator(command.actor, 'applying an amendment in force');
       const { amendment } = command;
-      ensure(command.changes !== null && typeof command.changes === 'object' && !Array.isArray(command.changes), 'ValueMustBeValid', 'changes must be an object', 'changes');
+      assertRecord(command.changes, 'changes');
       for (const key of Object.keys(command.changes)) {
         ensure((AMENDABLE_TERMS as readonly string[]).includes(key), 'ValueMustBeValid', `changes.${key} cannot be amended; amendable: ${AMENDABLE_TERMS.join(', ')}`, `changes.${key}`);
       }
@@ -302,7 +303,7 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
       return events;
     }
     default:
-      throw new DomainRuleError('ValueMustBeValid', `unknown command ${(command as { type: string }).type}`);
+      throw new DomainRuleError('ValueMustBeValid', `unknown command ${shown((command as { type: unknown }).type)}`);
   }
 }
 

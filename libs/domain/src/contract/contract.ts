@@ -1,10 +1,10 @@
 import type { AmendmentFacts } from '../amendment/amendment';
 import { assertAdministrator } from '../shared/acting';
 import type { CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { assertContext, assertId, assertIdList, assertList, assertOnlyKeys, assertRecord, assertYear, dateOf, own, shown } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
 import { assertCents, assertOneOf, assertSha256, assertText, type Component, COMPONENTS, notFound, PRIORITY_NUMBERS } from '../shared/values';
 import { assertInseeCode } from '../party/identifiers';
-import { assertContext, assertId, assertIdList, assertList, assertOnlyKeys, assertRecord, assertYear, dateOf, shown } from '../party/inputs';
 import { signingParty } from '../party/signing';
 
 /**
@@ -229,7 +229,7 @@ function decide(command: ContractCommand, state: ContractState): ContractEvent[]
   const contractId = state.contractId;
   const status = state.status;
 
-  const transition = TRANSITIONS[command.type];
+  const transition = own(TRANSITIONS, command.type);
   if (transition) {
     ensure(
       transition.from.includes(status),

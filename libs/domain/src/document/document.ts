@@ -1,4 +1,5 @@
 import type { Actor, CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { assertBoolean, optionalText, shown } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
 import { assertOneOf, assertSha256, assertText, notFound } from '../shared/values';
 
@@ -87,7 +88,7 @@ const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/[a-z0-9][a-z0-9!#$&^_.+-]
 
 function decide(command: DocumentCommand, state: DocumentState): DocumentEvent[] {
   if (command.type === 'RegisterDocument') {
-    ensure(!state.exists, 'AggregateMustNotExistYet', `document ${show(command.documentId)} is registered already`, 'documentId');
+    ensure(!state.exists, 'AggregateMustNotExistYet', `document ${shown(command.documentId)} is registered already`, 'documentId');
     assertSha256(command.documentId, 'documentId');
     assertText(command.title, 'title', 300);
     assertOneOf(command.kind, DOCUMENT_KINDS, 'kind');
@@ -95,11 +96,11 @@ function decide(command: DocumentCommand, state: DocumentState): DocumentEvent[]
     ensure(Number.isSafeInteger(command.sizeBytes) && command.sizeBytes > 0, 'ValueMustBeValid', 'sizeBytes must be a whole number of bytes ≥ 1', 'sizeBytes');
     assertText(command.registeredByPartyId, 'registeredByPartyId', 100);
     assertRecordsFor(command.actor, command.registeredByPartyId, 'registeredByPartyId');
-    ensure(command.public === undefined || typeof command.public === 'boolean', 'ValueMustBeValid', 'public must be true or false', 'public');
+    if (command.public !== undefined) assertBoolean(command.public, 'public');
     const { documentId, title, kind, mediaType, sizeBytes, registeredByPartyId } = command;
     return [{ type: 'DocumentRegistered', data: { documentId, title, kind, mediaType, sizeBytes, registeredByPartyId, public: command.public ?? false } }];
   }
-  if (!state.exists || !state.description || !state.documentId) throw notFound(`document ${show(command.documentId)}`);
+  if (!state.exists || !state.description || !state.documentId) throw notFound(`document ${shown(command.documentId)}`);
   const documentId = state.documentId;
 
   switch (command.type) {
@@ -116,18 +117,14 @@ function decide(command: DocumentCommand, state: DocumentState): DocumentEvent[]
       ensure(
         successor.supersededBy === null,
         'TransitionMustFollowLifecycle',
-        `document ${command.supersededBy} is itself superseded by ${show(successor.supersededBy)}: name the current version`,
+        `document ${command.supersededBy} is itself superseded by ${shown(successor.supersededBy)}: name the current version`,
         'supersededBy',
       );
-      let reason: string | null = null;
-      if (command.reason !== undefined && command.reason !== null) {
-        assertText(command.reason, 'reason', 2000);
-        reason = command.reason;
-      }
+      const reason = optionalText(command.reason, 'reason', 2000);
       return [{ type: 'DocumentSuperseded', data: { documentId, supersededBy: command.supersededBy, reason } }];
     }
     default:
-      throw new DomainRuleError('ValueMustBeValid', `unknown command ${show((command as { type: unknown }).type)}`, 'type');
+      throw new DomainRuleError('ValueMustBeValid', `unknown command ${shown((command as { type: unknown }).type)}`, 'type');
   }
 }
 
@@ -143,13 +140,6 @@ function assertRecordsFor(actor: Actor, partyId: string, field?: string): void {
     `the document is party ${partyId}’s; ${actor.partyId ? `party ${actor.partyId}` : `a ${actor.role}`} cannot record it`,
     field,
   );
-}
-
-/** A value quoted in a message, safely: an object parsed from JSON may carry a `toString` that is not a function. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return value.length > 100 ? `${value.slice(0, 100)}…` : value;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  return Array.isArray(value) ? '(a list)' : `(a ${typeof value})`;
 }
 
 // ---- evolve -----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { assertActsFor, assertAdministrator } from '../shared/acting';
 import type { CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { isRecord, optionalSha256, optionalText, own, shown, textItem, validateList } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
 import { assertDate, assertOneOf, assertSha256, assertText, COMPONENTS, notFound, PRIORITY_NUMBERS } from '../shared/values';
 
@@ -136,7 +137,7 @@ const initialState: EvaluationCycleState = { exists: false, questions: [], contr
 
 function decide(command: EvaluationCycleCommand, state: EvaluationCycleState): EvaluationCycleEvent[] {
   if (command.type === 'OpenEvaluationCycle') {
-    ensure(!state.exists, 'AggregateMustNotExistYet', `evaluation cycle ${show(command.cycleId)} already exists`, 'cycleId');
+    ensure(!state.exists, 'AggregateMustNotExistYet', `evaluation cycle ${shown(command.cycleId)} already exists`, 'cycleId');
     assertAdministrator(command.actor, 'opening an evaluation cycle');
     assertText(command.cycleId, 'cycleId', 100);
     assertOneOf(command.kind, EVALUATION_KINDS, 'kind');
@@ -145,7 +146,7 @@ function decide(command: EvaluationCycleCommand, state: EvaluationCycleState): E
     const questions = validateQuestions(command.questions);
     return [{ type: 'EvaluationCycleOpened', data: { cycleId: command.cycleId, kind: command.kind, year: command.year, scope, questions } }];
   }
-  if (!state.exists || !state.cycleId || !state.status) throw notFound(`evaluation cycle ${show(command.cycleId)}`);
+  if (!state.exists || !state.cycleId || !state.status) throw notFound(`evaluation cycle ${shown(command.cycleId)}`);
   const cycleId = state.cycleId;
   ensure(
     state.status === 'open',
@@ -157,7 +158,7 @@ function decide(command: EvaluationCycleCommand, state: EvaluationCycleState): E
     case 'RequestContribution': {
       assertAdministrator(command.actor, 'requesting a contribution');
       assertText(command.partyId, 'partyId', 100);
-      ensure(!has(state.contributions, command.partyId), 'AggregateMustNotExistYet', `a contribution of ${command.partyId} is requested already`, 'partyId');
+      ensure(!Object.hasOwn(state.contributions, command.partyId), 'AggregateMustNotExistYet', `a contribution of ${command.partyId} is requested already`, 'partyId');
       let dueDate: string | null = null;
       if (command.dueDate !== undefined && command.dueDate !== null) {
         assertDate(command.dueDate, 'dueDate');
@@ -169,7 +170,7 @@ function decide(command: EvaluationCycleCommand, state: EvaluationCycleState): E
     case 'SubmitContribution': {
       assertText(command.partyId, 'partyId', 100);
       assertActsFor(command.actor, command.partyId, `the contribution of party ${command.partyId}`);
-      const contribution = has(state.contributions, command.partyId) ? state.contributions[command.partyId] : undefined;
+      const contribution = own(state.contributions, command.partyId);
       ensure(contribution, 'TransitionMustFollowLifecycle', `no contribution of ${command.partyId} was requested in evaluation cycle ${cycleId}`, 'partyId');
       ensure(contribution.status === 'requested', 'TransitionMustFollowLifecycle', `the contribution of ${command.partyId} is submitted already`, 'partyId');
       const summary = optionalText(command.summary, 'summary', 10_000);
@@ -182,7 +183,7 @@ function decide(command: EvaluationCycleCommand, state: EvaluationCycleState): E
     case 'RecordFinding': {
       assertAdministrator(command.actor, 'recording a finding');
       assertText(command.findingId, 'findingId', 100);
-      ensure(!has(state.findings, command.findingId), 'AggregateMustNotExistYet', `finding ${command.findingId} exists already`, 'findingId');
+      ensure(!Object.hasOwn(state.findings, command.findingId), 'AggregateMustNotExistYet', `finding ${command.findingId} exists already`, 'findingId');
       assertText(command.text, 'text', 10_000);
       const priorities = validateList(command.priorities ?? [], 'priorities', 0, PRIORITY_NUMBERS.length, (value, field) => {
         assertOneOf(value, PRIORITY_NUMBERS, field);
@@ -194,7 +195,7 @@ function decide(command: EvaluationCycleCommand, state: EvaluationCycleState): E
     }
     case 'RespondToFinding': {
       assertText(command.findingId, 'findingId', 100);
-      const finding = has(state.findings, command.findingId) ? state.findings[command.findingId] : undefined;
+      const finding = own(state.findings, command.findingId);
       if (!finding) throw new DomainRuleError('AggregateMustExist', `finding ${command.findingId} does not exist`, 'findingId');
       assertText(command.partyId, 'partyId', 100);
       ensure(
@@ -204,7 +205,7 @@ function decide(command: EvaluationCycleCommand, state: EvaluationCycleState): E
         'partyId',
       );
       assertActsFor(command.actor, command.partyId, `the response of party ${command.partyId}`);
-      ensure(!has(finding.responses, command.partyId), 'AggregateMustNotExistYet', `party ${command.partyId} has responded already`, 'partyId');
+      ensure(!Object.hasOwn(finding.responses, command.partyId), 'AggregateMustNotExistYet', `party ${command.partyId} has responded already`, 'partyId');
       assertText(command.response, 'response', 10_000);
       const plannedAction = optionalText(command.plannedAction, 'plannedAction', 10_000);
       return [{ type: 'FindingResponded', data: { cycleId, findingId: command.findingId, partyId: command.partyId, response: command.response, plannedAction } }];
@@ -235,7 +236,7 @@ function decide(command: EvaluationCycleCommand, state: EvaluationCycleState): E
       ];
     }
     default:
-      throw new DomainRuleError('ValueMustBeValid', `unknown command ${show((command as { type: unknown }).type)}`, 'type');
+      throw new DomainRuleError('ValueMustBeValid', `unknown command ${shown((command as { type: unknown }).type)}`, 'type');
   }
 }
 
@@ -271,65 +272,6 @@ function validateQuestions(questions: unknown): EvaluationQuestion[] {
     },
     (question) => question.questionId,
   );
-}
-
-/**
- * A list of `min`..`max` items, distinct by `key`, each validated by `item` (given the field of the
- * item, such as `documentSha256s[2]`). Refuses anything but an array, naming the field.
- */
-function validateList<T>(
-  value: unknown,
-  field: string,
-  min: number,
-  max: number,
-  item: (value: unknown, field: string) => T,
-  key: (item: T) => unknown = (t) => t,
-): T[] {
-  ensure(Array.isArray(value), 'ValueMustBeValid', `${field} must be a list`, field);
-  ensure(value.length >= min && value.length <= max, 'ValueMustBeValid', `${field} must have ${min} to ${max} items`, field);
-  const items: T[] = [];
-  const keys = new Set<unknown>();
-  value.forEach((v: unknown, i) => {
-    const checked = item(v, `${field}[${i}]`);
-    ensure(!keys.has(key(checked)), 'ValueMustBeValid', `${field}[${i}] appears twice`, `${field}[${i}]`);
-    keys.add(key(checked));
-    items.push(checked);
-  });
-  return items;
-}
-
-function textItem(max: number): (value: unknown, field: string) => string {
-  return (value, field) => {
-    assertText(value, field, max);
-    return value;
-  };
-}
-
-function optionalText(value: unknown, field: string, max: number): string | null {
-  if (value === undefined || value === null) return null;
-  assertText(value, field, max);
-  return value;
-}
-
-function optionalSha256(value: unknown, field: string): string | null {
-  if (value === undefined || value === null) return null;
-  assertSha256(value, field);
-  return value;
-}
-
-function has(record: Record<string, unknown>, key: string): boolean {
-  return Object.hasOwn(record, key);
-}
-
-/** A value quoted in a message, safely: an object parsed from JSON may carry a `toString` that is not a function. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return value.length > 100 ? `${value.slice(0, 100)}…` : value;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  return Array.isArray(value) ? '(a list)' : `(a ${typeof value})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // ---- evolve -----------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import { assertAdministrator } from '../shared/acting';
 import type { CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { assertBoolean, assertContext, assertId, assertInteger, assertRecord, shown } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
 import { assertDate, assertOneOf, assertText, notFound } from '../shared/values';
-import { assertBoolean, assertCommandShape, assertId, assertInteger, assertRecord, nextDay } from './inputs';
 
 /**
  * GovernanceBody (instance de gouvernance) of the Contrat de ville et des solidarités. The governance pact
@@ -114,6 +114,11 @@ function citizensOn(memberships: BodyMembership[], date: string): number {
   return memberships.filter((m) => m.seat === 'citizen' && activeOn(m, date)).length;
 }
 
+/** The calendar day after `date` (YYYY-MM-DD). */
+function nextDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
 /** Checks a quorum rule from a command and returns it without extra fields. */
 export function validateQuorumRule(value: unknown, field: string): QuorumRule {
   assertRecord(value, field, "a quorum rule: { kind: 'fraction', numerator, denominator } or { kind: 'count', minimum }");
@@ -136,7 +141,7 @@ export function quorumRequired(rule: QuorumRule, votingMembers: number): number 
 // ---- decide -----------------------------------------------------------------------------------
 
 function decide(command: GovernanceBodyCommand, state: GovernanceBodyState): GovernanceBodyEvent[] {
-  assertCommandShape(command);
+  assertContext(command);
   assertAdministrator(command.actor, 'a governance body and its memberships');
   assertId(command.bodyId, 'bodyId');
   const { bodyId } = command;
@@ -226,7 +231,7 @@ function decide(command: GovernanceBodyCommand, state: GovernanceBodyState): Gov
       return [{ type: 'GovernanceBodyConstituted', data: { bodyId, constitutedOn } }];
     }
     default:
-      throw new DomainRuleError('ValueMustBeValid', `unknown command ${(command as { type: string }).type}`, 'type');
+      throw new DomainRuleError('ValueMustBeValid', `unknown command ${shown((command as { type: unknown }).type)}`, 'type');
   }
 }
 

@@ -1,7 +1,8 @@
 import { assertActsFor } from '../shared/acting';
 import type { CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { dateOf, isRecord, optionalSha256, optionalText, own, shown } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
-import { assertDate, assertOneOf, assertSha256, assertText, COMPONENTS, notFound, PRIORITY_NUMBERS } from '../shared/values';
+import { assertDate, assertOneOf, assertText, COMPONENTS, notFound, PRIORITY_NUMBERS } from '../shared/values';
 
 /**
  * Indicator (indicateur), IATI-style: a definition (what is measured, in which unit, whether more is
@@ -231,13 +232,13 @@ const initialState: IndicatorState = { exists: false, baseline: null, previousBa
 
 function decide(command: IndicatorCommand, state: IndicatorState): IndicatorEvent[] {
   if (command.type === 'DefineIndicator') {
-    ensure(!state.exists, 'AggregateMustNotExistYet', `indicator ${show(command.indicatorId)} already exists`, 'indicatorId');
+    ensure(!state.exists, 'AggregateMustNotExistYet', `indicator ${shown(command.indicatorId)} already exists`, 'indicatorId');
     assertText(command.indicatorId, 'indicatorId', 100);
     const definition = validateDefinition(command);
     assertActsFor(command.actor, definition.ownerPartyId, 'an indicator');
     return [{ type: 'IndicatorDefined', data: { indicatorId: command.indicatorId, ...definition } }];
   }
-  if (!state.exists || !state.definition || !state.indicatorId) throw notFound(`indicator ${show(command.indicatorId)}`);
+  if (!state.exists || !state.definition || !state.indicatorId) throw notFound(`indicator ${shown(command.indicatorId)}`);
   const definition = state.definition;
   const indicatorId = state.indicatorId;
   assertActsFor(command.actor, definition.ownerPartyId, `indicator ${indicatorId}`);
@@ -317,14 +318,14 @@ function decide(command: IndicatorCommand, state: IndicatorState): IndicatorEven
       ];
     }
     default:
-      throw new DomainRuleError('ValueMustBeValid', `unknown command ${show((command as { type: unknown }).type)}`, 'type');
+      throw new DomainRuleError('ValueMustBeValid', `unknown command ${shown((command as { type: unknown }).type)}`, 'type');
   }
 }
 
 /** The period of the target or actual that a correction names: it must hold that period's current value. */
 function correctedRecord(state: IndicatorState, correctsEventId: unknown, of: 'target' | 'actual'): { periodKey: string } {
   assertText(correctsEventId, 'correctsEventId', 100);
-  const named = Object.hasOwn(state.valueEvents, correctsEventId) ? state.valueEvents[correctsEventId] : undefined;
+  const named = own(state.valueEvents, correctsEventId);
   ensure(
     named?.of === of,
     'CorrectionNamesWhatItCorrects',
@@ -429,7 +430,7 @@ function assertUnit(unit: unknown, definition: IndicatorDefinition): void {
   ensure(
     unit === definition.unit,
     'IndicatorValueMatchesItsMeasure',
-    `the indicator is measured in ${definition.unit === null ? 'no unit' : `“${definition.unit}”`}, not “${show(unit)}”`,
+    `the indicator is measured in ${definition.unit === null ? 'no unit' : `“${definition.unit}”`}, not “${shown(unit)}”`,
     'unit',
   );
 }
@@ -447,36 +448,6 @@ export function validatePeriod(value: unknown, field: string): Period {
     field,
   );
   return { start: value.start, end: value.end };
-}
-
-function optionalText(value: unknown, field: string, max: number): string | null {
-  if (value === undefined || value === null) return null;
-  assertText(value, field, max);
-  return value;
-}
-
-function optionalSha256(value: unknown, field: string): string | null {
-  if (value === undefined || value === null) return null;
-  assertSha256(value, field);
-  return value;
-}
-
-/** The date YYYY-MM-DD of the command's effective time. */
-function dateOf(at: unknown): string {
-  const date = typeof at === 'string' ? at.slice(0, 10) : undefined;
-  assertDate(date, 'at');
-  return date;
-}
-
-/** A value quoted in a message, safely: an object parsed from JSON may carry a `toString` that is not a function. */
-function show(value: unknown): string {
-  if (typeof value === 'string') return value.length > 100 ? `${value.slice(0, 100)}…` : value;
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  return Array.isArray(value) ? '(a list)' : `(a ${typeof value})`;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 // ---- evolve -----------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 import type { Actor, CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { assertBoolean, assertContext, assertId, assertList, assertRecord, own, shown } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
 import { assertDate, assertOneOf, assertSha256, assertText, notFound } from '../shared/values';
 import { BODY_FUNCTIONS, type BodyFunction, quorumRequired, type QuorumRule, validateQuorumRule } from '../governance-body/governance-body';
-import { assertBoolean, assertCommandShape, assertId, assertList, assertRecord, own } from '../governance-body/inputs';
 
 /**
  * Meeting (séance) of a governance body. Lifecycle (DESIGN §1):
@@ -272,7 +272,7 @@ export function outcomeOfVote(counts: VoteCount[]): DecisionOutcome {
 // ---- decide -----------------------------------------------------------------------------------
 
 function decide(command: MeetingCommand, state: MeetingState): MeetingEvent[] {
-  assertCommandShape(command);
+  assertContext(command);
   assertId(command.meetingId, 'meetingId');
   const { meetingId } = command;
 
@@ -293,7 +293,7 @@ function decide(command: MeetingCommand, state: MeetingState): MeetingEvent[] {
   assertRecordsMeetingsOf(command.actor, body.bodyId);
 
   const lifecycle = own(LIFECYCLE, command.type);
-  if (!lifecycle) throw new DomainRuleError('ValueMustBeValid', `unknown command ${command.type}`, 'type');
+  if (!lifecycle) throw new DomainRuleError('ValueMustBeValid', `unknown command ${shown(command.type)}`, 'type');
   ensure(
     lifecycle.from.includes(state.status),
     'TransitionMustFollowLifecycle',
@@ -431,7 +431,7 @@ function decide(command: MeetingCommand, state: MeetingState): MeetingEvent[] {
       assertSha256(command.minutesSha256, 'minutesSha256');
       return [{ type: 'MinutesApproved', data: { meetingId, minutesSha256: command.minutesSha256 } }];
     default:
-      throw new DomainRuleError('ValueMustBeValid', `unknown command ${(command as { type: string }).type}`, 'type');
+      throw new DomainRuleError('ValueMustBeValid', `unknown command ${shown((command as { type: unknown }).type)}`, 'type');
   }
 }
 

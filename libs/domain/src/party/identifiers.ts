@@ -1,5 +1,5 @@
 import { ensure } from '../shared/rules';
-import { assertOnlyKeys, assertRecord } from './inputs';
+import { assertOnlyKeys, assertRecord } from '../shared/inputs';
 
 /**
  * How a party is identified in French public registers (DESIGN §1):

@@ -1,9 +1,9 @@
 import { assertAdministrator } from '../shared/acting';
 import type { CommandContext, Decider, DomainEvent, RecordedEvent } from '../shared/decider';
+import { assertContext, assertId, shown } from '../shared/inputs';
 import { DomainRuleError, ensure } from '../shared/rules';
 import { assertOneOf, assertText, notFound } from '../shared/values';
 import { parseIdentifiers, type PartyIdentifiers } from './identifiers';
-import { assertContext, assertId, shown } from './inputs';
 
 /**
  * Party (signataire, partenaire): an organisation that signs the contract, is a partner of a priority,

@@ -1,6 +1,6 @@
 import type { Actor } from '../shared/decider';
 import { DomainRuleError, ensure, type RuleName } from '../shared/rules';
-import { assertId } from './inputs';
+import { assertId } from '../shared/inputs';
 
 /**
  * Who signs, for which party (contract and amendments alike). The party comes from the token, never
