@@ -1,4 +1,4 @@
-import { type CommandContext, type Decider, type DomainEvent, fold, type RecordedEvent } from '@mel/domain';
+import { type CommandContext, currentSchemaVersion, type Decider, type DomainEvent, fold, type RecordedEvent, upcast } from '@mel/domain';
 import { type EventEnvelope, type EventStore, WrongExpectedVersionError } from '@mel/event-store';
 
 export interface ExecuteOptions {
@@ -67,6 +67,7 @@ export class CommandExecutor {
           events.map((event, i) => ({
             ...(options.firstEventId && { eventId: derivedEventId(options.firstEventId, i) }),
             type: event.type,
+            schemaVersion: currentSchemaVersion(event.type),
             data: event.data,
             occurredAt: command.at,
             actor: command.actor,
@@ -96,8 +97,9 @@ export class CommandExecutor {
   }
 }
 
-/** A stored envelope as the deciders fold it. */
-export function toRecorded(envelope: EventEnvelope): RecordedEvent {
+/** A stored envelope as the deciders fold it: upcast to the current schema version of its type. */
+export function toRecorded(stored: EventEnvelope): RecordedEvent {
+  const envelope = upcast(stored);
   return { type: envelope.type, data: envelope.data, eventId: envelope.eventId, occurredAt: envelope.occurredAt, streamVersion: envelope.streamVersion };
 }
 

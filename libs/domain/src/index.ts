@@ -11,3 +11,4 @@ export * from './document/document';
 export * from './party/party';
 export * from './contract/contract';
 export * from './amendment/amendment';
+export * from './upcasting';

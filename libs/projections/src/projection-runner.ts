@@ -1,3 +1,4 @@
+import { upcast } from '@mel/domain';
 import type { EventStore, StoredEvent } from '@mel/event-store';
 import type { DataSource } from 'typeorm';
 import type { Projection } from './projection';
@@ -93,7 +94,8 @@ export class ProjectionRunner {
         if (checkpoint < from) {
           throw new Error(`projection ${projection.name} is at seq ${checkpoint}, behind the batch from ${from}: catch it up first`);
         }
-        for (const event of events) if (event.seq > checkpoint) await projection.apply(event, manager);
+        // Projections see every event at the current schema version of its type.
+        for (const event of events) if (event.seq > checkpoint) await projection.apply(upcast(event), manager);
         if (to > checkpoint) {
           await manager.query('UPDATE projections.checkpoints SET seq = $3, updated_at = now() WHERE version = $1 AND projection = $2', [
             this.version,

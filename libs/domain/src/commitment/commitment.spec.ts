@@ -145,7 +145,7 @@ describe('Commitment', () => {
     it('lets a co-funder record its own disbursement', () => {
       given(commitment, inProgress)
         .when(cmd({ type: 'RecordFunding', actor: caf, partyId: 'party-caf', transaction: 'disbursement', year: 2025, amountCents: 10_000_00 }))
-        .then([{ type: 'FundingRecorded', data: { commitmentId: 'c1', partyId: 'party-caf', transaction: 'disbursement', year: 2025, amountCents: 10_000_00 } }]);
+        .then([{ type: 'FundingRecorded', data: { commitmentId: 'c1', partyId: 'party-caf', transaction: 'disbursement', year: 2025, amountCents: 10_000_00, currency: 'EUR' } }]);
     });
 
     it('refuses funding recorded by a party for another party', () => {
@@ -157,9 +157,9 @@ describe('Commitment', () => {
     it('sums each kind of transaction in the state', () => {
       const funded = given(commitment, [
         ...inProgress,
-        { type: 'FundingRecorded', data: { commitmentId: 'c1', partyId: 'party-mel', transaction: 'commitment', year: 2024, amountCents: 500 } },
-        { type: 'FundingRecorded', data: { commitmentId: 'c1', partyId: 'party-caf', transaction: 'commitment', year: 2025, amountCents: 250 } },
-        { type: 'FundingRecorded', data: { commitmentId: 'c1', partyId: 'party-mel', transaction: 'expenditure', year: 2025, amountCents: 100 } },
+        { type: 'FundingRecorded', data: { commitmentId: 'c1', partyId: 'party-mel', transaction: 'commitment', year: 2024, amountCents: 500, currency: 'EUR' } },
+        { type: 'FundingRecorded', data: { commitmentId: 'c1', partyId: 'party-caf', transaction: 'commitment', year: 2025, amountCents: 250, currency: 'EUR' } },
+        { type: 'FundingRecorded', data: { commitmentId: 'c1', partyId: 'party-mel', transaction: 'expenditure', year: 2025, amountCents: 100, currency: 'EUR' } },
       ]);
       expect(funded.state.funding).toEqual({ commitment: 750, disbursement: 0, expenditure: 100 });
     });

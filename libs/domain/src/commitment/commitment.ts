@@ -115,7 +115,8 @@ export type CommitmentEvent =
   | DomainEvent<'CommitmentWithdrawn', { commitmentId: string; reason: string }>
   | DomainEvent<'MilestoneScheduled', { commitmentId: string; milestoneId: string; title: string; dueDate: string }>
   | DomainEvent<'MilestoneStatusRecorded', { commitmentId: string; milestoneId: string; status: MilestoneStatus }>
-  | DomainEvent<'FundingRecorded', { commitmentId: string; transaction: FundingTransaction; year: number; amountCents: number; partyId: string }>
+  /** Schema version 2 (version 1 had no currency: it is upcast to 'EUR', see upcasting.ts). */
+  | DomainEvent<'FundingRecorded', { commitmentId: string; transaction: FundingTransaction; year: number; amountCents: number; currency: 'EUR'; partyId: string }>
   | DomainEvent<'ProgressReported', { commitmentId: string; reportId: string; period: string; summary: string; evidence: { sha256: string; title: string }[] }>
   | DomainEvent<'CommitmentCorrected', { commitmentId: string; correctsEventId: string; field: CorrectableField; value: unknown; reason: string }>
   | DomainEvent<'CommitmentAmended', { commitmentId: string; amendmentId: string; changes: Partial<CommitmentTerms> }>
@@ -241,7 +242,7 @@ function decide(command: CommitmentCommand, state: CommitmentState): CommitmentE
       assertCents(command.amountCents, 'amountCents');
       assertYearWithin(command.year, terms.component, 'year');
       const { transaction, year, amountCents, partyId } = command;
-      return [{ type: 'FundingRecorded', data: { commitmentId, transaction, year, amountCents, partyId } }];
+      return [{ type: 'FundingRecorded', data: { commitmentId, transaction, year, amountCents, currency: 'EUR', partyId } }];
     }
     case 'ReportProgress': {
       assertActsFor(command.actor, owner, `commitment ${commitmentId}`);
