@@ -150,3 +150,54 @@ describe('commitment queries across a rebuild', () => {
     expect(read).toMatchObject({ status: 200, body: { reports: 1, lastSeq: seq } });
   });
 });
+
+describe('the audit trail', () => {
+  let db: TestDatabase;
+  let api: TestApp;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore({ connectionString: db.appUrl });
+    await runSeed(store, loadMelSeed(resolve(__dirname, '../..')));
+    api = await startTestApp(db);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await store?.close();
+    await db?.drop();
+  });
+
+  const get = async (path: string) => {
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(`${api.url}${path}`);
+      if (response.status !== 503 || attempt === 10) return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  };
+
+  it('lists one entity’s history with both clocks, who acted and under which mandate', async () => {
+    const trail = await get('/audit-trail?streamId=contract-mel-2024&limit=500');
+    expect(trail.status).toBe(200);
+    const types = trail.body.items.map((l: { type: string }) => l.type);
+    expect(types[0]).toBe('ContractAdopted');
+    expect(types.at(-1)).toBe('ContractEnteredIntoForce');
+    const signature = trail.body.items.find((l: { type: string }) => l.type === 'ContractSignedByParty');
+    expect(signature).toMatchObject({ occurredAt: '2024-05-07T09:00:00.000Z', actor: { role: 'administrator' }, under: 'dossier de presse du 7 mai 2024' });
+    expect(Date.parse(signature.recordedAt)).toBeGreaterThan(Date.parse(signature.occurredAt));
+  });
+
+  it('filters the whole ledger by what and when (effective clock), paginating by seq', async () => {
+    const drafted = await get('/audit-trail?type=CommitmentDrafted&clock=effective&from=2024-05-07T00:00:00Z&to=2024-05-07T23:59:59Z&limit=4');
+    expect(drafted.body.items).toHaveLength(4);
+    const rest = await get(`/audit-trail?type=CommitmentDrafted&clock=effective&from=2024-05-07T00:00:00Z&to=2024-05-07T23:59:59Z&after=${drafted.body.nextCursor}`);
+    expect(drafted.body.items.length + rest.body.items.length).toBe(10);
+    const seqs = [...drafted.body.items, ...rest.body.items].map((l: { seq: number }) => l.seq);
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+    expect((await get('/audit-trail?type=CommitmentDrafted&clock=effective&to=2024-05-06T23:59:59Z')).body.items).toEqual([]);
+  });
+
+  it('refuses bad filters with 400', async () => {
+    expect((await get('/audit-trail?clock=tomorrow&limit=10000')).status).toBe(400);
+  });
+});
