@@ -4,3 +4,5 @@ export * from './projection';
 export * from './projection-runner';
 export * from './read-model-versions';
 export * from './rebuild';
+export * from './amendments/amendments.projection';
+export * from './governance/governance.projection';

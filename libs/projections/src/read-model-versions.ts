@@ -1,11 +1,13 @@
 import { APP_ROLE, MIGRATION_ROLE } from '@mel/database';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
+import { amendmentsProjection } from './amendments/amendments.projection';
 import { commitmentsProjection } from './commitments/commitments.projection';
+import { governanceProjection } from './governance/governance.projection';
 import type { Projection } from './projection';
 
 /** Every read model of the ledger. */
-export const PROJECTIONS: Projection[] = [commitmentsProjection];
+export const PROJECTIONS: Projection[] = [commitmentsProjection, governanceProjection, amendmentsProjection];
 
 /** Session lock taken while versions are created or switched (one process at a time). */
 const VERSIONS_LOCK = 5567940404776814420;

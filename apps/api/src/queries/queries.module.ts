@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
+import { AmendmentQueriesController } from './amendments/amendment-queries.controller';
 import { AuditTrailController } from './audit/audit-trail.controller';
 import { CommitmentQueriesController } from './commitments/commitment-queries.controller';
+import { GovernanceQueriesController } from './governance/governance-queries.controller';
 
 /** Reads: the read models, and the store for states as of a date. */
-@Module({ controllers: [CommitmentQueriesController, AuditTrailController] })
+@Module({ controllers: [CommitmentQueriesController, GovernanceQueriesController, AmendmentQueriesController, AuditTrailController] })
 export class QueriesModule {}
