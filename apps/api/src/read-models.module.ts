@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from '@mel/database';
 import { EVENT_STORE, type EventStore } from '@mel/event-store';
-import { currentLiveVersion, ensureLiveVersion, PROJECTIONS, ProjectionRunner, readModelDataSource } from '@mel/projections';
+import { currentLiveVersion, liveVersionOf, PROJECTIONS, ProjectionRunner, readModelDataSource, rebuild } from '@mel/projections';
 import type { DataSource } from 'typeorm';
 import { DATABASE } from './database.token';
 import { ReadModelsBehindError } from './shared/problem-details';
@@ -94,7 +94,12 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     while (!this.stop.signal.aborted) {
       try {
         if (!this.source) {
-          const version = await ensureLiveVersion(this.database.adminUrl);
+          let { version, current } = await liveVersionOf(this.database.adminUrl);
+          if (!current) {
+            // The code declares other read models than the live version holds: build them beside it.
+            this.logger.log(`read models: version ${version} predates these projections; rebuilding beside it`);
+            version = (await rebuild({ adminUrl: this.database.adminUrl, appUrl: this.database.appUrl, store: this.store })).version;
+          }
           const source = readModelDataSource(this.database.appUrl, version);
           await source.initialize();
           this.source = source;

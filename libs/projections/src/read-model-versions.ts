@@ -1,6 +1,7 @@
 import { APP_ROLE, MIGRATION_ROLE } from '@mel/database';
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource, getMetadataArgsStorage } from 'typeorm';
 import { amendmentsProjection } from './amendments/amendments.projection';
 import { commitmentsProjection } from './commitments/commitments.projection';
 import { governanceProjection } from './governance/governance.projection';
@@ -15,17 +16,46 @@ const VERSIONS_LOCK = 5567940404776814420;
 export const schemaOf = (version: number) => `rm_v${version}`;
 
 /**
+ * A digest of what the code declares: the projections' names and their tables, columns and indices. A
+ * live version built with another shape is out of date: it is rebuilt (ADR 6).
+ */
+export function shapeOf(projections: Projection[] = PROJECTIONS): string {
+  const storage = getMetadataArgsStorage();
+  const entities = projections.flatMap((p) => p.entities);
+  const describe = {
+    projections: projections.map((p) => p.name),
+    tables: storage.tables.filter((t) => entities.includes(t.target as Function)).map((t) => t.name ?? (t.target as Function).name),
+    columns: storage.columns
+      .filter((c) => entities.includes(c.target as Function))
+      .map((c) => [(c.target as Function).name, c.propertyName, c.mode, JSON.stringify(c.options)]),
+    indices: storage.indices.filter((i) => entities.includes(i.target as Function)).map((i) => [(i.target as Function).name, JSON.stringify(i.columns), i.unique ?? false]),
+  };
+  return createHash('sha256').update(JSON.stringify(describe)).digest('hex').slice(0, 16);
+}
+
+export interface LiveVersion {
+  version: number;
+  /** False when the live version was built from other projections than the code's: rebuild it. */
+  current: boolean;
+}
+
+/**
  * The live read-model version, created (as version 1, empty) when there is none. Run as DATABASE_URL's
  * user, like the migrations: the schema and its tables belong to the migration role, and the
  * application role may read and write their rows.
  */
 export async function ensureLiveVersion(adminUrl: string, projections: Projection[] = PROJECTIONS): Promise<number> {
+  return (await liveVersionOf(adminUrl, projections)).version;
+}
+
+/** The live version (created when there is none), and whether it has the code's shape. */
+export async function liveVersionOf(adminUrl: string, projections: Projection[] = PROJECTIONS): Promise<LiveVersion> {
   return withVersionsLock(adminUrl, async (client) => {
-    const { rows } = await client.query(`SELECT version FROM projections.versions WHERE status = 'live'`);
-    if (rows.length > 0) return Number(rows[0].version);
+    const { rows } = await client.query(`SELECT version, shape FROM projections.versions WHERE status = 'live'`);
+    if (rows.length > 0) return { version: Number(rows[0].version), current: rows[0].shape === shapeOf(projections) };
     const version = await createVersionLocked(client, adminUrl, projections);
     await client.query(`UPDATE projections.versions SET status = 'live', live_since = now() WHERE version = $1`, [version]);
-    return version;
+    return { version, current: true };
   });
 }
 
@@ -80,7 +110,11 @@ async function createVersionLocked(client: Client, adminUrl: string, projections
   await client.query('BEGIN');
   try {
     await client.query(`SET LOCAL ROLE ${MIGRATION_ROLE}`);
-    await client.query(`INSERT INTO projections.versions (version, schema_name, status) VALUES ($1, $2, 'building')`, [version, schema]);
+    await client.query(`INSERT INTO projections.versions (version, schema_name, status, shape) VALUES ($1, $2, 'building', $3)`, [
+      version,
+      schema,
+      shapeOf(projections),
+    ]);
     await client.query(`CREATE SCHEMA ${schema}`);
     await client.query(`REVOKE ALL ON SCHEMA ${schema} FROM PUBLIC`);
     await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${APP_ROLE}`);

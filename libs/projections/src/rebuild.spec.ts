@@ -4,7 +4,7 @@ import { PostgresEventStore } from '@mel/event-store';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { ProjectionRunner } from './projection-runner';
-import { createVersion, ensureLiveVersion, PROJECTIONS, readModelDataSource } from './read-model-versions';
+import { createVersion, ensureLiveVersion, liveVersionOf, PROJECTIONS, readModelDataSource, shapeOf } from './read-model-versions';
 import { digestVersion, rebuild } from './rebuild';
 
 describe('rebuild', () => {
@@ -75,5 +75,30 @@ describe('rebuild', () => {
     }
     expect(digests[0].tables[0]).toMatchObject({ table: 'commitments', rows: 10 });
     expect(digests[1]).toEqual(digests[0]);
+  });
+});
+
+describe('read models whose projections changed', () => {
+  let db: TestDatabase;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    store = new PostgresEventStore({ connectionString: db.appUrl });
+    await runSeed(store, loadMelSeed(resolve(__dirname, '../../..')));
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('tells that a live version built from other projections is not current, and a rebuild makes one that is', async () => {
+    const older = PROJECTIONS.slice(0, 1); // as if only the commitments read model existed
+    const built = await liveVersionOf(db.adminUrl, older);
+    expect(built).toEqual({ version: expect.any(Number), current: true });
+    expect(shapeOf(older)).not.toBe(shapeOf(PROJECTIONS));
+    expect(await liveVersionOf(db.adminUrl)).toEqual({ version: built.version, current: false });
+    const report = await rebuild({ adminUrl: db.adminUrl, appUrl: db.appUrl, store });
+    expect(await liveVersionOf(db.adminUrl)).toEqual({ version: report.version, current: true });
   });
 });

@@ -24,6 +24,11 @@ export async function digestVersion(source: DataSource, version: number): Promis
     const [checkpoint] = await runner.query('SELECT coalesce(min(seq), 0) AS seq FROM projections.checkpoints WHERE version = $1', [version]);
     const tables: TableDigest[] = [];
     for (const entity of [...source.entityMetadatas].sort((a, b) => a.tableName.localeCompare(b.tableName))) {
+      const [exists] = await runner.query('SELECT to_regclass($1) IS NOT NULL AS present', [`"${schemaOf(version)}"."${entity.tableName}"`]);
+      if (!exists.present) {
+        tables.push({ table: entity.tableName, rows: -1, sha256: 'missing' }); // a version built before this read model existed
+        continue;
+      }
       const order = entity.primaryColumns.map((c) => `t."${c.databaseName}"`).join(', ');
       const [row] = await runner.query(
         `SELECT count(*)::int AS rows,
@@ -53,7 +58,7 @@ export interface RebuildReport {
   version: number;
   previous: number | null;
   position: number;
-  /** Tables whose digests differ between the live and the rebuilt version (checked at the same seq). */
+  /** With `checkOnly`: tables whose digests differ between the live and the rebuilt version, at the same seq. */
   differences: { table: string; live: TableDigest | undefined; rebuilt: TableDigest | undefined }[];
   switched: boolean;
 }
@@ -73,7 +78,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
     const runner = new ProjectionRunner(options.store, rebuilt, version, projections, { batchSize: 2000 });
     let position = await runner.catchUp(options.onProgress);
     const differences: RebuildReport['differences'] = [];
-    if (previous !== null) {
+    if (previous !== null && options.checkOnly) {
       const live = readModelDataSource(options.appUrl, previous, projections);
       await live.initialize();
       try {
