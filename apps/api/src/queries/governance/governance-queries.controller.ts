@@ -1,7 +1,180 @@
-import { Controller } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { notFound } from '@mel/domain';
+import {
+  DecisionRow,
+  GovernanceBodyRow,
+  GovernanceMembershipRow,
+  MeetingAttendanceRow,
+  MeetingRow,
+  MotionRow,
+  VoteRow,
+} from '@mel/projections';
+import { ReadModels } from '../../read-models.module';
+import { IdPipe } from '../../shared/dto';
+import { ReadYourWritesQuery } from '../commitments/commitment-queries.dto';
+import { awaitSeq } from '../read-your-writes';
+import { GovernanceBodyQuery, ListMeetingsQuery } from './governance-queries.dto';
+
+/** Today's date (UTC), the default date of a roster: read at query time, never stored. */
+const today = () => new Date().toISOString().slice(0, 10);
 
 /** The governance register (bodies, memberships over time, meetings, votes, decisions, minutes). */
 @ApiTags('queries')
 @Controller('governance')
-export class GovernanceQueriesController {}
+export class GovernanceQueriesController {
+  constructor(private readonly readModels: ReadModels) {}
+
+  @Get('bodies')
+  @ApiOperation({ summary: 'Governance bodies, each with the number of its members on a date (default today)' })
+  @ApiOkResponse({ description: '{ items }' })
+  async bodies(@Query() query: GovernanceBodyQuery) {
+    await awaitSeq(this.readModels, query.seq);
+    const on = query.on ?? today();
+    const source = this.readModels.dataSource;
+    const bodies = await source.getRepository(GovernanceBodyRow).find({ order: { bodyId: 'ASC' } });
+    const counts: { body_id: string; members: number; voting: number }[] = await source
+      .getRepository(GovernanceMembershipRow)
+      .createQueryBuilder('m')
+      .select('m.body_id', 'body_id')
+      .addSelect('count(*)::int', 'members')
+      .addSelect('count(*) FILTER (WHERE m.voting_right)::int', 'voting')
+      .where('m.start_date <= :on AND (m.end_date IS NULL OR m.end_date >= :on)', { on })
+      .groupBy('m.body_id')
+      .getRawMany();
+    const byBody = new Map(counts.map((c) => [c.body_id, c]));
+    return {
+      on,
+      items: bodies.map((body) => ({
+        ...presentBody(body),
+        currentMembers: byBody.get(body.bodyId)?.members ?? 0,
+        votingMembers: byBody.get(body.bodyId)?.voting ?? 0,
+      })),
+    };
+  }
+
+  @Get('bodies/:bodyId')
+  @ApiOperation({ summary: 'One governance body: its roster on a date (default today) and every membership period' })
+  async body(@Param('bodyId', new IdPipe('bodyId')) bodyId: string, @Query() query: GovernanceBodyQuery) {
+    await awaitSeq(this.readModels, query.seq);
+    const on = query.on ?? today();
+    const source = this.readModels.dataSource;
+    const body = await source.getRepository(GovernanceBodyRow).findOneBy({ bodyId });
+    if (!body) throw notFound(`governance body ${bodyId}`);
+    const memberships = await source.getRepository(GovernanceMembershipRow).find({ where: { bodyId }, order: { memberId: 'ASC', startDate: 'ASC' } });
+    const present = memberships.map(({ bodyId: _b, ...m }) => m);
+    return {
+      ...presentBody(body),
+      on,
+      members: present.filter((m) => m.startDate <= on && (m.endDate === null || m.endDate >= on)),
+      memberships: present,
+    };
+  }
+
+  @Get('meetings')
+  @ApiOperation({ summary: 'Meetings by body and date range, in date order' })
+  @ApiOkResponse({ description: '{ items }' })
+  async meetings(@Query() query: ListMeetingsQuery) {
+    await awaitSeq(this.readModels, query.seq);
+    const builder = this.readModels.dataSource
+      .getRepository(MeetingRow)
+      .createQueryBuilder('m')
+      .orderBy('m.date', 'ASC')
+      .addOrderBy('m.meeting_id', 'ASC')
+      .limit(query.limit ?? 100);
+    if (query.bodyId) builder.andWhere('m.body_id = :bodyId', { bodyId: query.bodyId });
+    if (query.from) builder.andWhere('m.date >= :from', { from: query.from });
+    if (query.to) builder.andWhere('m.date <= :to', { to: query.to });
+    const rows = await builder.getMany();
+    return {
+      items: rows.map((row) => ({
+        meetingId: row.meetingId,
+        bodyId: row.bodyId,
+        title: row.title,
+        date: row.date,
+        status: row.status,
+        quorumReached: row.quorumReached,
+        minutesSha256: row.minutesSha256,
+        lastSeq: Number(row.lastSeq),
+      })),
+    };
+  }
+
+  @Get('meetings/:meetingId')
+  @ApiOperation({ summary: 'One meeting: attendance, quorum, motions with their votes and counts, decisions, minutes hash' })
+  async meeting(@Param('meetingId', new IdPipe('meetingId')) meetingId: string, @Query() query: ReadYourWritesQuery) {
+    await awaitSeq(this.readModels, query.seq);
+    const source = this.readModels.dataSource;
+    const row = await source.getRepository(MeetingRow).findOneBy({ meetingId });
+    if (!row) throw notFound(`meeting ${meetingId}`);
+    const [attendance, motions, votes, decisions] = await Promise.all([
+      source.getRepository(MeetingAttendanceRow).find({ where: { meetingId }, order: { memberId: 'ASC' } }),
+      source.getRepository(MotionRow).find({ where: { meetingId }, order: { tabledAt: 'ASC', motionId: 'ASC' } }),
+      source.getRepository(VoteRow).find({ where: { meetingId }, order: { motionId: 'ASC', memberId: 'ASC' } }),
+      source.getRepository(DecisionRow).find({ where: { meetingId }, order: { decidedAt: 'ASC', decisionId: 'ASC' } }),
+    ]);
+    return {
+      meetingId: row.meetingId,
+      bodyId: row.bodyId,
+      bodyFunction: row.bodyFunction,
+      title: row.title,
+      date: row.date,
+      status: row.status,
+      session: row.session,
+      reason: row.reason,
+      agenda: row.agenda,
+      roster: row.roster,
+      attendance: attendance.map(({ memberId, status, proxyMemberId }) => ({ memberId, status, proxyMemberId })),
+      quorum:
+        row.quorumReached === null
+          ? null
+          : {
+              session: row.quorumSession,
+              rule: row.quorumRule,
+              votingMembers: row.quorumVotingMembers,
+              present: row.quorumPresent,
+              represented: row.quorumRepresented,
+              counted: row.quorumCounted,
+              required: row.quorumRequired,
+              reached: row.quorumReached,
+            },
+      motions: motions.map((motion) => ({
+        motionId: motion.motionId,
+        text: motion.text,
+        target: { kind: motion.targetKind, id: motion.targetId },
+        agendaItemId: motion.agendaItemId,
+        tabledAt: motion.tabledAt.toISOString(),
+        counts: motion.counts,
+        votes: votes.filter((v) => v.motionId === motion.motionId).map(({ memberId, option, proxyMemberId }) => ({ memberId, option, proxyMemberId })),
+        decisionId: motion.decisionId,
+      })),
+      decisions: decisions.map((d) => ({
+        decisionId: d.decisionId,
+        motionId: d.motionId,
+        outcome: d.outcome,
+        quorumReached: d.quorumReached,
+        yes: d.yes,
+        no: d.no,
+        target: { kind: d.targetKind, id: d.targetId },
+        decidedAt: d.decidedAt.toISOString(),
+      })),
+      minutesSha256: row.minutesSha256,
+      streamVersion: row.streamVersion,
+      lastSeq: Number(row.lastSeq),
+    };
+  }
+}
+
+function presentBody(body: GovernanceBodyRow) {
+  return {
+    bodyId: body.bodyId,
+    name: body.name,
+    function: body.function,
+    quorum: body.quorum,
+    citizenSeats: body.citizenSeats,
+    status: body.status,
+    constitutedOn: body.constitutedOn,
+    streamVersion: body.streamVersion,
+    lastSeq: Number(body.lastSeq),
+  };
+}
