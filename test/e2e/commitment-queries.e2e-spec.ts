@@ -1,41 +1,23 @@
-import { resolve } from 'node:path';
-import { loadMelSeed, runSeed } from '@mel/application';
-import { PostgresEventStore } from '@mel/event-store';
 import { rebuild } from '@mel/projections';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { seededApi } from '../support/seeded-api';
 
 /** Reading commitments: filters, cursors, read-your-writes, and states as of a date on both clocks. */
+const mel = JSON.stringify({ subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' });
+
 describe('commitment queries', () => {
-  let db: TestDatabase;
-  let api: TestApp;
-  let store: PostgresEventStore;
-  const mel = JSON.stringify({ subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' });
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
-    await runSeed(store, loadMelSeed(resolve(__dirname, '../..')));
-    api = await startTestApp(db);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await store?.close();
-    await db?.drop();
-  });
-
+  const ledger = seededApi();
   const get = async (path: string) => {
-    const response = await fetch(`${api.url}${path}`);
+    const response = await fetch(`${ledger.api.url}${path}`); // no retry: the 503 is what one test looks for
     return { status: response.status, headers: response.headers, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   const post = async (path: string, body: object) => {
-    const response = await fetch(`${api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-actor': mel }, body: JSON.stringify(body) });
+    const response = await fetch(`${ledger.api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-actor': mel }, body: JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 
   it('lists the seeded commitments, filtered', async () => {
     // The read models catch up in the background after start: wait for the seeded head once.
-    const all = await get(`/commitments?seq=${await store.head()}`);
+    const all = await get(`/commitments?seq=${await ledger.store.head()}`);
     expect(all.status).toBe(200);
     expect(all.body.items).toHaveLength(10);
     const mels = await get('/commitments?ownerPartyId=party-mel');
@@ -86,7 +68,7 @@ describe('commitment queries', () => {
     const signed = await get('/commitments/mobilimel?asOf=2024-05-07T12:00:00%2B02:00');
     expect(signed.body).toMatchObject({ status: 'in_progress', title: 'MobilimEL', clock: 'effective' });
 
-    const [drafted] = await store.readStream('commitment-mobilimel');
+    const [drafted] = await ledger.store.readStream('commitment-mobilimel');
     const recordedBefore = new Date().toISOString();
     await new Promise((r) => setTimeout(r, 10));
     // A clerical correction recorded today, effective from 1 June 2024.
@@ -107,39 +89,16 @@ describe('commitment queries', () => {
 });
 
 describe('commitment queries across a rebuild', () => {
-  let db: TestDatabase;
-  let api: TestApp;
-  let store: PostgresEventStore;
-  const mel = JSON.stringify({ subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' });
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
-    await runSeed(store, loadMelSeed(resolve(__dirname, '../..')));
-    api = await startTestApp(db);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await store?.close();
-    await db?.drop();
-  });
-
-  /** As a client following Retry-After would: retry a 503 a few times. */
-  async function getRetrying(path: string): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${api.url}${path}`);
-      if (response.status !== 503 || attempt === 10) return { status: response.status, body: await response.json() };
-      await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get('retry-after') ?? 1)));
-    }
-  }
+  const ledger = seededApi();
+  const getRetrying = (path: string) => ledger.get(path);
 
   it('keeps answering while a rebuild switches the read models, then reads the new version', async () => {
-    expect((await getRetrying(`/commitments?seq=${await store.head()}`)).body.items).toHaveLength(10);
-    const report = await rebuild({ adminUrl: db.adminUrl, appUrl: db.appUrl, store });
+    expect((await getRetrying(`/commitments?seq=${await ledger.store.head()}`)).body.items).toHaveLength(10);
+    const report = await rebuild({ adminUrl: ledger.db.adminUrl, appUrl: ledger.db.appUrl, store: ledger.store });
     expect(report.switched).toBe(true);
     // Straight after the switch, reads go on (from the version the API still holds).
-    expect((await fetch(`${api.url}/commitments`)).status).toBe(200);
-    const written = await fetch(`${api.url}/commitments/mobilimel/reports`, {
+    expect((await fetch(`${ledger.api.url}/commitments`)).status).toBe(200);
+    const written = await fetch(`${ledger.api.url}/commitments/mobilimel/reports`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-ledger-actor': mel },
       body: JSON.stringify({ reportId: 'r-after-rebuild', period: '2025', summary: 'après la reconstruction', evidence: [] }),
@@ -152,29 +111,7 @@ describe('commitment queries across a rebuild', () => {
 });
 
 describe('the audit trail', () => {
-  let db: TestDatabase;
-  let api: TestApp;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
-    await runSeed(store, loadMelSeed(resolve(__dirname, '../..')));
-    api = await startTestApp(db);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await store?.close();
-    await db?.drop();
-  });
-
-  const get = async (path: string) => {
-    for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${api.url}${path}`);
-      if (response.status !== 503 || attempt === 10) return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  };
+  const { get } = seededApi();
 
   it('lists one entity’s history with both clocks, who acted and under which mandate', async () => {
     const trail = await get('/audit-trail?streamId=contract-mel-2024&limit=500');

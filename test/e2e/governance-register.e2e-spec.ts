@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
-import { resolve } from 'node:path';
-import { loadMelSeed, runSeed } from '@mel/application';
-import { PostgresEventStore } from '@mel/event-store';
 import { apiClient } from '../support/api-client';
-import { startTestApp, type TestApp } from '../support/test-app';
-import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { seededApi } from '../support/seeded-api';
 
 const admin = { subject: 'user-admin-mel', role: 'administrator' };
 const secretary = { subject: 'user-secretaire-copil', role: 'body-secretary', partyId: 'party-mel', mandate: 'copil-cvs' };
@@ -12,30 +8,12 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /** The governance register: bodies and rosters over time, a meeting held through the commands and read back. */
 describe('governance register', () => {
-  let db: TestDatabase;
-  let api: TestApp;
-  let store: PostgresEventStore;
-  const { step } = apiClient(() => ({ api, store }));
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    store = new PostgresEventStore({ connectionString: db.appUrl });
-    await runSeed(store, loadMelSeed(resolve(__dirname, '../..')));
-    api = await startTestApp(db);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await store?.close();
-    await db?.drop();
-  });
-
-  const get = async (path: string) => {
-    const response = await fetch(`${api.url}${path}`);
-    return { status: response.status, headers: response.headers, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  };
+  const ledger = seededApi();
+  const { get } = ledger;
+  const { step } = apiClient(() => ledger);
 
   it('lists the three seeded bodies with their members', async () => {
-    const bodies = await get(`/governance/bodies?seq=${await store.head()}`);
+    const bodies = await get(`/governance/bodies?seq=${await ledger.store.head()}`);
     expect(bodies.status).toBe(200);
     expect(bodies.body.items.map((b: { bodyId: string }) => b.bodyId)).toEqual(['comite-animation-cvs', 'comite-suivi-cvs', 'copil-cvs']);
     for (const body of bodies.body.items) expect(body).toMatchObject({ status: 'constituted', constitutedOn: '2024-05-07', currentMembers: 10, votingMembers: 10 });
