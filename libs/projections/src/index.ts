@@ -6,3 +6,4 @@ export * from './read-model-versions';
 export * from './rebuild';
 export * from './amendments/amendments.projection';
 export * from './governance/governance.projection';
+export * from './overview/overview.projection';

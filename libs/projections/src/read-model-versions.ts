@@ -5,10 +5,11 @@ import { DataSource, getMetadataArgsStorage } from 'typeorm';
 import { amendmentsProjection } from './amendments/amendments.projection';
 import { commitmentsProjection } from './commitments/commitments.projection';
 import { governanceProjection } from './governance/governance.projection';
+import { overviewProjection } from './overview/overview.projection';
 import type { Projection } from './projection';
 
 /** Every read model of the ledger. */
-export const PROJECTIONS: Projection[] = [commitmentsProjection, governanceProjection, amendmentsProjection];
+export const PROJECTIONS: Projection[] = [commitmentsProjection, governanceProjection, amendmentsProjection, overviewProjection];
 
 /** Session lock taken while versions are created or switched (one process at a time). */
 const VERSIONS_LOCK = 5567940404776814420;

@@ -1,0 +1,141 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { PRIORITY_NUMBERS } from '@mel/domain';
+import {
+  OverviewCommitmentRow,
+  OverviewComponentRow,
+  OverviewFundingRow,
+  OverviewIndicatorPeriodRow,
+  OverviewIndicatorRow,
+  OverviewMilestoneRow,
+  OverviewPartyFundingRow,
+  OverviewPriorityRow,
+} from '@mel/projections';
+import { In } from 'typeorm';
+import { ReadModels } from '../../read-models.module';
+import { IdPipe } from '../../shared/dto';
+import { ReadYourWritesQuery } from '../commitments/commitment-queries.dto';
+import { awaitSeq } from '../read-your-writes';
+import { DashboardQuery } from './overview-queries.dto';
+
+/** Today's date (UTC): read at query time, never stored. */
+const today = () => new Date().toISOString().slice(0, 10);
+
+type Money = { committedCents: number; disbursedCents: number; spentCents: number };
+const COLUMN: Record<string, keyof Money> = { commitment: 'committedCents', disbursement: 'disbursedCents', expenditure: 'spentCents' };
+const noMoney = (): Money => ({ committedCents: 0, disbursedCents: 0, spentCents: 0 });
+
+/** The contract's overview, enjeu by enjeu, and each party's dashboard. */
+@ApiTags('queries')
+@Controller()
+export class OverviewQueriesController {
+  constructor(private readonly readModels: ReadModels) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: 'Per enjeu: commitments by status, indicators (target and actual per period); money per year and component against the envelopes' })
+  @ApiOkResponse({ description: '{ enjeux, money }' })
+  async overview(@Query() query: ReadYourWritesQuery) {
+    await awaitSeq(this.readModels, query.seq);
+    const source = this.readModels.dataSource;
+    const [priorities, commitments, indicators, periods, components, funding] = await Promise.all([
+      source.getRepository(OverviewPriorityRow).find(),
+      source.getRepository(OverviewCommitmentRow).find({ order: { commitmentId: 'ASC' } }),
+      source.getRepository(OverviewIndicatorRow).find({ order: { indicatorId: 'ASC' } }),
+      source.getRepository(OverviewIndicatorPeriodRow).find({ order: { indicatorId: 'ASC', periodStart: 'ASC', periodEnd: 'ASC' } }),
+      source.getRepository(OverviewComponentRow).find({ order: { component: 'ASC' } }),
+      source.getRepository(OverviewFundingRow).find({ order: { year: 'ASC', component: 'ASC' } }),
+    ]);
+    const titles = new Map(priorities.map((p) => [p.priority, p.title]));
+    const enjeux = PRIORITY_NUMBERS.map((priority) => {
+      const own = commitments.filter((c) => c.priority === priority);
+      const byStatus: Record<string, number> = {};
+      for (const c of own) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
+      return {
+        priority,
+        title: titles.get(priority) ?? null,
+        commitments: { total: own.length, byStatus },
+        indicators: indicators
+          .filter((i) => i.priority === priority)
+          .map((i) => ({
+            ...i,
+            periods: periods
+              .filter((p) => p.indicatorId === i.indicatorId)
+              .map((p) => ({
+                period: { start: p.periodStart, end: p.periodEnd },
+                target: p.targetValue === null ? null : { value: p.targetValue, upperValue: p.targetUpperValue },
+                actual: p.actualValue,
+              })),
+          })),
+      };
+    });
+
+    const envelope = new Map(components.map((c) => [c.component, Number(c.indicativeAnnualBudgetCents)]));
+    const cells = new Map<string, { year: number; component: string } & Money>();
+    const byComponent = new Map<string, Money>(components.map((c) => [c.component, noMoney()]));
+    for (const row of funding) {
+      const key = `${row.year}/${row.component}`;
+      const cell = cells.get(key) ?? { year: row.year, component: row.component, ...noMoney() };
+      cell[COLUMN[row.transaction]] += Number(row.cents);
+      cells.set(key, cell);
+      const total = byComponent.get(row.component) ?? noMoney();
+      total[COLUMN[row.transaction]] += Number(row.cents);
+      byComponent.set(row.component, total);
+    }
+    return {
+      enjeux,
+      money: {
+        components: components.map((c) => ({
+          component: c.component,
+          indicativeAnnualBudgetCents: Number(c.indicativeAnnualBudgetCents),
+          start: c.startDate,
+          end: c.endDate,
+          ...(byComponent.get(c.component) ?? noMoney()),
+        })),
+        byYear: [...cells.values()].map((cell) => ({ ...cell, indicativeAnnualBudgetCents: envelope.get(cell.component) ?? null })),
+      },
+    };
+  }
+
+  @Get('parties/:partyId/dashboard')
+  @ApiOperation({ summary: "A party's commitments, the late ones (a milestone past due on `on` and not met), and per year what it spent against what it committed" })
+  @ApiOkResponse({ description: '{ partyId, on, commitments, late, money }' })
+  async dashboard(@Param('partyId', new IdPipe('partyId')) partyId: string, @Query() query: DashboardQuery) {
+    await awaitSeq(this.readModels, query.seq);
+    const on = query.on ?? today();
+    const source = this.readModels.dataSource;
+    const commitments = await source.getRepository(OverviewCommitmentRow).find({ where: { ownerPartyId: partyId }, order: { commitmentId: 'ASC' } });
+    const ids = commitments.map((c) => c.commitmentId);
+    const overdue = ids.length
+      ? await source
+          .getRepository(OverviewMilestoneRow)
+          .createQueryBuilder('m')
+          .where({ commitmentId: In(ids) })
+          .andWhere('m.due_date < :on', { on })
+          .andWhere(`m.status <> 'met'`)
+          .orderBy('m.due_date', 'ASC')
+          .addOrderBy('m.commitment_id', 'ASC')
+          .addOrderBy('m.milestone_id', 'ASC')
+          .getMany()
+      : [];
+    const late = commitments
+      .filter((c) => overdue.some((m) => m.commitmentId === c.commitmentId))
+      .map((c) => ({
+        ...c,
+        milestones: overdue.filter((m) => m.commitmentId === c.commitmentId).map(({ milestoneId, title, dueDate, status }) => ({ milestoneId, title, dueDate, status })),
+      }));
+    const funding = await source.getRepository(OverviewPartyFundingRow).find({ where: { partyId }, order: { year: 'ASC' } });
+    const years = new Map<number, { year: number } & Money>();
+    for (const row of funding) {
+      const cell = years.get(row.year) ?? { year: row.year, ...noMoney() };
+      cell[COLUMN[row.transaction]] += Number(row.cents);
+      years.set(row.year, cell);
+    }
+    return {
+      partyId,
+      on,
+      commitments,
+      late,
+      money: [...years.values()].map((y) => ({ ...y, spentVsCommitted: y.committedCents ? y.spentCents / y.committedCents : null })),
+    };
+  }
+}
