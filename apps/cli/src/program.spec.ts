@@ -5,7 +5,7 @@ describe('ledger --help', () => {
     const program = buildProgram();
     const help = program.helpInformation();
     expect(help).toMatch(/^Usage: ledger \[options\] \[command\]/);
-    expect(program.commands.map((c) => c.name())).toEqual(expect.arrayContaining(['migrate', 'rebuild', 'seed', 'status']));
+    expect(program.commands.map((c) => c.name())).toEqual(expect.arrayContaining(['export', 'migrate', 'rebuild', 'seed', 'status']));
     expect(help).toContain('DATABASE_URL');
   });
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerExport } from './commands/export.command';
 import { registerMigrate } from './commands/migrate.command';
 import { registerRebuild } from './commands/rebuild.command';
 import { registerSeed } from './commands/seed.command';
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     )
     .option('-v, --verbose', 'say more about what is done')
     .showHelpAfterError('(run ledger --help for the commands)');
+  registerExport(program);
   registerMigrate(program);
   registerRebuild(program);
   registerSeed(program);

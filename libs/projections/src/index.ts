@@ -7,3 +7,4 @@ export * from './rebuild';
 export * from './amendments/amendments.projection';
 export * from './governance/governance.projection';
 export * from './overview/overview.projection';
+export * from './exports/open-data';

@@ -3,8 +3,9 @@ import { AmendmentQueriesController } from './amendments/amendment-queries.contr
 import { AuditTrailController } from './audit/audit-trail.controller';
 import { CommitmentQueriesController } from './commitments/commitment-queries.controller';
 import { GovernanceQueriesController } from './governance/governance-queries.controller';
+import { OpenDataController } from './exports/open-data.controller';
 import { OverviewQueriesController } from './overview/overview-queries.controller';
 
 /** Reads: the read models, and the store for states as of a date. */
-@Module({ controllers: [CommitmentQueriesController, GovernanceQueriesController, AmendmentQueriesController, AuditTrailController, OverviewQueriesController] })
+@Module({ controllers: [CommitmentQueriesController, GovernanceQueriesController, AmendmentQueriesController, AuditTrailController, OverviewQueriesController, OpenDataController] })
 export class QueriesModule {}
