@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { PostgresEventStore } from '@mel/event-store';
-import { ensureLiveVersion, ocdsRecordPackage, openDataCsvZip, popoloExport, PROJECTIONS, ProjectionRunner, readModelDataSource } from '@mel/projections';
+import { liveVersionOf, ocdsRecordPackage, rebuild, openDataCsvZip, popoloExport, PROJECTIONS, ProjectionRunner, readModelDataSource } from '@mel/projections';
 import type { Command } from 'commander';
 import { withDatabase } from '../database-session';
 
@@ -18,8 +18,13 @@ export function registerExport(program: Command): void {
         throw new Error(`cannot create ${dir} (${(error as Error).message}): choose a directory you may write to with --dir`);
       }
       await withDatabase(program.opts().verbose, async (database) => {
-        const version = await ensureLiveVersion(database.adminUrl);
         const store = new PostgresEventStore({ connectionString: database.appUrl, poolSize: 2 });
+        let { version, current } = await liveVersionOf(database.adminUrl);
+        if (!current) {
+          // The live read models predate this code's projections: rebuild them (as the API would).
+          process.stderr.write(`export: read models version ${version} predates these projections; rebuilding them first\n`);
+          version = (await rebuild({ adminUrl: database.adminUrl, appUrl: database.appUrl, store })).version;
+        }
         const source = readModelDataSource(database.appUrl, version);
         await source.initialize();
         try {
