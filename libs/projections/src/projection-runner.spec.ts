@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { CommandExecutor, loadMelSeed, runSeed } from '@mel/application';
 import { type Actor, commitmentDecider } from '@mel/domain';
 import { PostgresEventStore, type StoredEvent } from '@mel/event-store';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { Tables } from './tables';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database';
 import { CommitmentRow } from './commitments/commitment-row.entity';
 import { commitmentsProjection } from './commitments/commitments.projection';
@@ -78,9 +79,9 @@ describe('ProjectionRunner', () => {
     let applied = 0;
     const dying: Projection = {
       ...commitmentsProjection,
-      async apply(event: StoredEvent, manager: EntityManager) {
+      async apply(event: StoredEvent, tables: Tables) {
         if (++applied === 60) throw new Error('killed');
-        await commitmentsProjection.apply(event, manager);
+        await commitmentsProjection.apply(event, tables);
       },
     };
     await expect(new ProjectionRunner(store, crashing, crashVersion, [dying], { batchSize: 25 }).catchUp()).rejects.toThrow('killed');

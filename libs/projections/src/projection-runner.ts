@@ -2,9 +2,10 @@ import { upcast } from '@mel/domain';
 import type { EventStore, StoredEvent } from '@mel/event-store';
 import type { DataSource } from 'typeorm';
 import type { Projection } from './projection';
+import { Tables } from './tables';
 
 export interface ProjectionRunnerOptions {
-  /** Events read and applied per transaction while catching up. Default 500. */
+  /** Events read and applied per transaction while catching up. Default 2000. */
   batchSize?: number;
   /** While following, how long to gather events that arrive together before applying them. Default 5 ms. */
   gatherMs?: number;
@@ -19,6 +20,8 @@ export interface ProjectionRunnerOptions {
 export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly gatherMs: number;
+  /** Each projection's rows in memory, valid while its checkpoint is still `at` (this runner moved it there). */
+  private readonly units = new Map<string, { tables: Tables; at: number }>();
 
   constructor(
     private readonly store: EventStore,
@@ -27,7 +30,7 @@ export class ProjectionRunner {
     private readonly projections: Projection[],
     options: ProjectionRunnerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 500;
+    this.batchSize = options.batchSize ?? 2000;
     this.gatherMs = options.gatherMs ?? 5;
   }
 
@@ -83,28 +86,47 @@ export class ProjectionRunner {
   /** Applies `events` (seq from `from + 1`, contiguous) in one transaction with the checkpoints. */
   async applyBatch(from: number, events: StoredEvent[]): Promise<void> {
     const to = events[events.length - 1].seq;
-    await this.dataSource.transaction(async (manager) => {
-      const rows: { projection: string; seq: string }[] = await manager.query(
-        'SELECT projection, seq FROM projections.checkpoints WHERE version = $1 AND projection = ANY($2) FOR UPDATE',
-        [this.version, this.projections.map((p) => p.name)],
-      );
-      const at = new Map(rows.map((r) => [r.projection, Number(r.seq)]));
-      for (const projection of this.projections) {
-        const checkpoint = at.get(projection.name) ?? 0;
-        if (checkpoint < from) {
-          throw new Error(`projection ${projection.name} is at seq ${checkpoint}, behind the batch from ${from}: catch it up first`);
-        }
-        // Projections see every event at the current schema version of its type.
-        for (const event of events) if (event.seq > checkpoint) await projection.apply(upcast(event), manager);
-        if (to > checkpoint) {
+    // Projections see every event at the current schema version of its type.
+    const upcasted = events.map((event) => upcast(event));
+    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+    const applied: { name: string; tables: Tables }[] = [];
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const rows: { projection: string; seq: string }[] = await manager.query(
+          'SELECT projection, seq FROM projections.checkpoints WHERE version = $1 AND projection = ANY($2) FOR UPDATE',
+          [this.version, this.projections.map((p) => p.name)],
+        );
+        const at = new Map(rows.map((r) => [r.projection, Number(r.seq)]));
+        for (const projection of this.projections) {
+          const checkpoint = at.get(projection.name) ?? 0;
+          if (checkpoint < from) {
+            throw new Error(`projection ${projection.name} is at seq ${checkpoint}, behind the batch from ${from}: catch it up first`);
+          }
+          if (to <= checkpoint) continue;
+          // Rows in memory hold only while nobody else moved the checkpoint; from seq 0 the tables are empty.
+          let unit = this.units.get(projection.name);
+          if (!unit || unit.at !== checkpoint) unit = { tables: new Tables(checkpoint === 0), at: checkpoint };
+          unit.tables.useLoader(manager);
+          for (const event of upcasted) if (event.seq > checkpoint) await projection.apply(event, unit.tables);
+          await unit.tables.flush(manager, schema);
+          unit.tables.useLoader(null);
+          applied.push({ name: projection.name, tables: unit.tables });
           await manager.query('UPDATE projections.checkpoints SET seq = $3, updated_at = now() WHERE version = $1 AND projection = $2', [
             this.version,
             projection.name,
             to,
           ]);
         }
-      }
-    });
+      });
+    } catch (error) {
+      // What is in memory may be ahead of what was committed: forget it all.
+      this.units.clear();
+      throw error;
+    }
+    for (const { name, tables } of applied) {
+      tables.committed();
+      this.units.set(name, { tables, at: to });
+    }
   }
 
   private async ensureCheckpoints(): Promise<void> {

@@ -1,7 +1,7 @@
 import type { AmendmentEvent, CommitmentEvent, ContractEvent } from '@mel/domain';
 import type { StoredEvent } from '@mel/event-store';
-import type { EntityManager } from 'typeorm';
 import type { Projection } from '../projection';
+import type { Tables } from '../tables';
 import { AmendmentRow, AmendmentSignatureRow, AmendmentTargetRow } from './amendment-rows.entity';
 
 export * from './amendment-rows.entity';
@@ -17,24 +17,23 @@ export const amendmentsProjection: Projection = {
   name: 'amendments',
   entities: [AmendmentRow, AmendmentTargetRow, AmendmentSignatureRow],
 
-  async apply(stored: StoredEvent, manager: EntityManager): Promise<void> {
-    if (stored.streamId.startsWith('amendment-')) return applyAmendmentEvent(stored, manager);
+  async apply(stored: StoredEvent, tables: Tables): Promise<void> {
+    if (stored.streamId.startsWith('amendment-')) return applyAmendmentEvent(stored, tables);
     if (stored.streamId.startsWith('commitment-') || stored.streamId.startsWith('contract-')) {
       if (stored.type === 'CommitmentAmended' || stored.type === 'CommitmentSuperseded' || stored.type === 'ContractAmended') {
-        return applyEffect(stored, { type: stored.type, data: stored.data } as EffectEvent, manager);
+        return applyEffect(stored, { type: stored.type, data: stored.data } as EffectEvent, tables);
       }
     }
   },
 };
 
-async function applyAmendmentEvent(stored: StoredEvent, manager: EntityManager): Promise<void> {
+async function applyAmendmentEvent(stored: StoredEvent, tables: Tables): Promise<void> {
   const event = { type: stored.type, data: stored.data } as AmendmentEvent;
-  const amendments = manager.getRepository(AmendmentRow);
   const on = new Date(stored.occurredAt);
   const stamp = { streamVersion: stored.streamVersion, lastSeq: String(stored.seq) };
   if (event.type === 'AmendmentProposed') {
     const data = event.data;
-    await amendments.insert({
+    tables.put(AmendmentRow, {
       amendmentId: data.amendmentId,
       status: 'proposed',
       rationale: data.rationale,
@@ -54,18 +53,12 @@ async function applyAmendmentEvent(stored: StoredEvent, manager: EntityManager):
       inForceOn: null,
       ...stamp,
     });
-    if (data.changes.length > 0) {
-      const targets = manager.getRepository(AmendmentTargetRow);
-      // create (DeepPartial) rather than insert (QueryDeepPartialEntity), which cannot type a free jsonb object.
-      await targets.save(
-        data.changes.map(({ target, change }) =>
-          targets.create({ amendmentId: data.amendmentId, kind: target.kind, targetId: target.id, change, appliedSeq: null, appliedOn: null, supersededSeq: null }),
-        ),
-      );
+    for (const { target, change } of data.changes) {
+      tables.put(AmendmentTargetRow, { amendmentId: data.amendmentId, kind: target.kind, targetId: target.id, change, appliedSeq: null, appliedOn: null, supersededSeq: null });
     }
     return;
   }
-  const row = await amendments.findOneByOrFail({ amendmentId: event.data.amendmentId });
+  const row = await tables.getOrFail(AmendmentRow, { amendmentId: event.data.amendmentId });
   switch (event.type) {
     case 'AmendmentApproved':
     case 'AmendmentRejected':
@@ -82,7 +75,7 @@ async function applyAmendmentEvent(stored: StoredEvent, manager: EntityManager):
       row.withdrawalReason = event.data.reason;
       break;
     case 'AmendmentSigned':
-      await manager.getRepository(AmendmentSignatureRow).insert({
+      tables.put(AmendmentSignatureRow, {
         amendmentId: row.amendmentId,
         partyId: event.data.partyId,
         signedOn: on,
@@ -100,11 +93,11 @@ async function applyAmendmentEvent(stored: StoredEvent, manager: EntityManager):
       break;
   }
   Object.assign(row, stamp);
-  await amendments.save(row);
+  tables.put(AmendmentRow, row);
 }
 
 /** An effect of an amendment on one of its targets: marks the target applied (or superseded). */
-async function applyEffect(stored: StoredEvent, event: EffectEvent, manager: EntityManager): Promise<void> {
+async function applyEffect(stored: StoredEvent, event: EffectEvent, tables: Tables): Promise<void> {
   const { amendmentId } = event.data;
   const key =
     event.type === 'ContractAmended'
@@ -113,9 +106,9 @@ async function applyEffect(stored: StoredEvent, event: EffectEvent, manager: Ent
   const seq = String(stored.seq);
   const changed =
     event.type === 'CommitmentSuperseded'
-      ? await manager.getRepository(AmendmentTargetRow).update(key, { supersededSeq: seq })
-      : await manager.getRepository(AmendmentTargetRow).update(key, { appliedSeq: seq, appliedOn: new Date(stored.occurredAt) });
+      ? await tables.update(AmendmentTargetRow, key, { supersededSeq: seq })
+      : await tables.update(AmendmentTargetRow, key, { appliedSeq: seq, appliedOn: new Date(stored.occurredAt) });
   // An effect whose amendment or target the register does not know changes nothing.
-  if (!changed.affected) return;
-  await manager.getRepository(AmendmentRow).update({ amendmentId }, { lastSeq: seq });
+  if (!changed) return;
+  await tables.update(AmendmentRow, { amendmentId }, { lastSeq: seq });
 }

@@ -1,7 +1,7 @@
 import type { CommitmentEvent, CommitmentTerms, FundingTransaction } from '@mel/domain';
 import type { StoredEvent } from '@mel/event-store';
-import type { EntityManager } from 'typeorm';
 import type { Projection } from '../projection';
+import type { Tables } from '../tables';
 import { CommitmentRow } from './commitment-row.entity';
 
 const FUNDING_COLUMN: Record<FundingTransaction, 'committedCents' | 'disbursedCents' | 'spentCents'> = {
@@ -26,18 +26,19 @@ export const commitmentsProjection: Projection = {
   name: 'commitments',
   entities: [CommitmentRow],
 
-  async apply(stored: StoredEvent, manager: EntityManager): Promise<void> {
+  async apply(stored: StoredEvent, tables: Tables): Promise<void> {
     if (!stored.streamId.startsWith('commitment-')) return;
     const event = { type: stored.type, data: stored.data } as CommitmentEvent;
-    const repository = manager.getRepository(CommitmentRow);
     const stamp = { streamVersion: stored.streamVersion, lastSeq: String(stored.seq), updatedOn: new Date(stored.occurredAt) };
     if (event.type === 'CommitmentDrafted') {
       const { commitmentId, ...terms } = event.data;
-      await repository.insert({ commitmentId, status: 'draft', outcome: null, ...columns(terms), ...stamp });
+      tables.put(CommitmentRow, {
+        commitmentId, status: 'draft', outcome: null, ...columns(terms), committedCents: '0', disbursedCents: '0', spentCents: '0', reports: 0, amendmentIds: [], ...stamp,
+      });
       return;
     }
     const commitmentId = (event.data as { commitmentId: string }).commitmentId;
-    const row = await repository.findOneByOrFail({ commitmentId });
+    const row = await tables.getOrFail(CommitmentRow, { commitmentId });
     const status = STATUS[event.type];
     if (status) row.status = status;
     switch (event.type) {
@@ -63,7 +64,7 @@ export const commitmentsProjection: Projection = {
         break;
     }
     Object.assign(row, stamp);
-    await repository.save(row);
+    tables.put(CommitmentRow, row);
   },
 };
 

@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { loadMelSeed, runSeed } from '@mel/application';
 import type { Actor, MeetingEvent } from '@mel/domain';
 import { PostgresEventStore, type StoredEvent } from '@mel/event-store';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import type { Tables } from '../tables';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import type { Projection } from '../projection';
 import { ProjectionRunner } from '../projection-runner';
@@ -111,9 +112,9 @@ describe('governance projection', () => {
     let applied = 0;
     const dying: Projection = {
       ...governanceProjection,
-      async apply(event: StoredEvent, manager: EntityManager) {
+      async apply(event: StoredEvent, tables: Tables) {
         if (++applied === 70) throw new Error('killed');
-        await governanceProjection.apply(event, manager);
+        await governanceProjection.apply(event, tables);
       },
     };
     await expect(new ProjectionRunner(store, crashing, crashVersion, [dying], { batchSize: 25 }).catchUp()).rejects.toThrow('killed');

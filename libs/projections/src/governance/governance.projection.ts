@@ -1,7 +1,7 @@
 import type { GovernanceBodyEvent, MeetingEvent } from '@mel/domain';
 import type { StoredEvent } from '@mel/event-store';
-import type { EntityManager } from 'typeorm';
 import type { Projection } from '../projection';
+import type { Tables } from '../tables';
 import {
   DecisionRow,
   GOVERNANCE_ENTITIES,
@@ -32,38 +32,36 @@ export const governanceProjection: Projection = {
   name: 'governance',
   entities: GOVERNANCE_ENTITIES,
 
-  async apply(stored: StoredEvent, manager: EntityManager): Promise<void> {
-    if (stored.streamId.startsWith('governance-body-')) await applyBodyEvent(stored, manager);
-    else if (stored.streamId.startsWith('meeting-')) await applyMeetingEvent(stored, manager);
+  async apply(stored: StoredEvent, tables: Tables): Promise<void> {
+    if (stored.streamId.startsWith('governance-body-')) await applyBodyEvent(stored, tables);
+    else if (stored.streamId.startsWith('meeting-')) await applyMeetingEvent(stored, tables);
   },
 };
 
-async function applyBodyEvent(stored: StoredEvent, manager: EntityManager): Promise<void> {
+async function applyBodyEvent(stored: StoredEvent, tables: Tables): Promise<void> {
   const event = { type: stored.type, data: stored.data } as GovernanceBodyEvent;
-  const bodies = manager.getRepository(GovernanceBodyRow);
-  const memberships = manager.getRepository(GovernanceMembershipRow);
   const stamp = { streamVersion: stored.streamVersion, lastSeq: String(stored.seq) };
   switch (event.type) {
     case 'GovernanceBodyCreated': {
       const { bodyId, name, function: fn, quorum, citizenSeats } = event.data;
-      await bodies.insert({ bodyId, name, function: fn, quorum, citizenSeats, status: 'created', constitutedOn: null, ...stamp });
+      tables.put(GovernanceBodyRow, { bodyId, name, function: fn, quorum, citizenSeats, status: 'created', constitutedOn: null, ...stamp });
       return;
     }
     case 'MemberAdded': {
       const { bodyId, memberId, partyId, votingRight, seat, startDate } = event.data;
-      await memberships.insert({ bodyId, memberId, startDate, endDate: null, partyId, votingRight, seat });
-      await bodies.update({ bodyId }, stamp);
+      tables.put(GovernanceMembershipRow, { bodyId, memberId, startDate, endDate: null, partyId, votingRight, seat });
+      await tables.update(GovernanceBodyRow, { bodyId }, stamp);
       return;
     }
     case 'MembershipEnded': {
       const { bodyId, memberId, startDate, endDate } = event.data;
-      await memberships.update({ bodyId, memberId, startDate }, { endDate });
-      await bodies.update({ bodyId }, stamp);
+      await tables.update(GovernanceMembershipRow, { bodyId, memberId, startDate }, { endDate });
+      await tables.update(GovernanceBodyRow, { bodyId }, stamp);
       return;
     }
     case 'GovernanceBodyConstituted': {
       const { bodyId, constitutedOn } = event.data;
-      await bodies.update({ bodyId }, { status: 'constituted', constitutedOn, ...stamp });
+      await tables.update(GovernanceBodyRow, { bodyId }, { status: 'constituted', constitutedOn, ...stamp });
       return;
     }
     default:
@@ -71,19 +69,15 @@ async function applyBodyEvent(stored: StoredEvent, manager: EntityManager): Prom
   }
 }
 
-async function applyMeetingEvent(stored: StoredEvent, manager: EntityManager): Promise<void> {
+async function applyMeetingEvent(stored: StoredEvent, tables: Tables): Promise<void> {
   const event = { type: stored.type, data: stored.data } as MeetingEvent;
-  const meetings = manager.getRepository(MeetingRow);
-  const attendance = manager.getRepository(MeetingAttendanceRow);
-  const motions = manager.getRepository(MotionRow);
-  const votes = manager.getRepository(VoteRow);
   const { meetingId } = event.data;
   const stamp = { streamVersion: stored.streamVersion, lastSeq: String(stored.seq) };
-  const update = (changes: Partial<MeetingRow>) => meetings.update({ meetingId }, { ...changes, ...stamp });
+  const update = (changes: Partial<MeetingRow>) => tables.update(MeetingRow, { meetingId }, { ...changes, ...stamp });
   switch (event.type) {
     case 'MeetingScheduled': {
       const { title, date, body } = event.data;
-      await meetings.insert({
+      tables.put(MeetingRow, {
         meetingId, bodyId: body.bodyId, bodyFunction: body.function, title, date, status: 'scheduled', session: 0,
         roster: body.members.map(({ memberId, partyId, votingRight }) => ({ memberId, partyId, votingRight })),
         agenda: [], ...NO_QUORUM, minutesSha256: null, reason: null, ...stamp,
@@ -91,7 +85,7 @@ async function applyMeetingEvent(stored: StoredEvent, manager: EntityManager): P
       return;
     }
     case 'AgendaItemAdded': {
-      const row = await meetings.findOneByOrFail({ meetingId });
+      const row = await tables.getOrFail(MeetingRow, { meetingId });
       const { itemId, position, title } = event.data;
       await update({ agenda: [...row.agenda, { itemId, position, title }] });
       return;
@@ -100,12 +94,12 @@ async function applyMeetingEvent(stored: StoredEvent, manager: EntityManager): P
       await update({ status: 'convened' });
       return;
     case 'MeetingPostponed':
-      await attendance.delete({ meetingId });
+      tables.deleteWhere(MeetingAttendanceRow, { meetingId });
       await update({ status: 'postponed', reason: event.data.reason, ...NO_QUORUM });
       return;
     case 'MeetingRescheduled': {
       const { date, body } = event.data;
-      await attendance.delete({ meetingId });
+      tables.deleteWhere(MeetingAttendanceRow, { meetingId });
       await update({
         status: 'scheduled', date, bodyId: body.bodyId, bodyFunction: body.function, reason: null, ...NO_QUORUM,
         roster: body.members.map(({ memberId, partyId, votingRight }) => ({ memberId, partyId, votingRight })),
@@ -120,10 +114,9 @@ async function applyMeetingEvent(stored: StoredEvent, manager: EntityManager): P
       return;
     case 'AttendanceRecorded':
       // A later record of a member replaces the earlier one; any change of attendance voids the quorum check.
-      await attendance.upsert(
-        event.data.attendance.map(({ memberId, status, proxyMemberId }) => ({ meetingId, memberId, status, proxyMemberId: proxyMemberId ?? null })),
-        ['meetingId', 'memberId'],
-      );
+      for (const { memberId, status, proxyMemberId } of event.data.attendance) {
+        tables.put(MeetingAttendanceRow, { meetingId, memberId, status, proxyMemberId: proxyMemberId ?? null });
+      }
       await update({ ...NO_QUORUM });
       return;
     case 'QuorumChecked': {
@@ -136,27 +129,25 @@ async function applyMeetingEvent(stored: StoredEvent, manager: EntityManager): P
     }
     case 'MotionTabled': {
       const { motionId, text, target, agendaItemId } = event.data;
-      await motions.insert({ meetingId, motionId, text, targetKind: target.kind, targetId: target.id ?? null, agendaItemId: agendaItemId ?? null, counts: null, decisionId: null, tabledAt: new Date(stored.occurredAt) });
+      tables.put(MotionRow, { meetingId, motionId, text, targetKind: target.kind, targetId: target.id ?? null, agendaItemId: agendaItemId ?? null, counts: null, decisionId: null, tabledAt: new Date(stored.occurredAt) });
       await update({});
       return;
     }
     case 'VoteRecorded': {
       const { motionId, votes: cast, counts } = event.data;
-      await votes.delete({ meetingId, motionId });
-      if (cast.length > 0) {
-        await votes.insert(cast.map(({ memberId, option, proxyMemberId }) => ({ meetingId, motionId, memberId, option, proxyMemberId: proxyMemberId ?? null })));
-      }
-      await motions.update({ meetingId, motionId }, { counts });
+      tables.deleteWhere(VoteRow, { meetingId, motionId });
+      for (const { memberId, option, proxyMemberId } of cast) tables.put(VoteRow, { meetingId, motionId, memberId, option, proxyMemberId: proxyMemberId ?? null });
+      await tables.update(MotionRow, { meetingId, motionId }, { counts });
       await update({});
       return;
     }
     case 'DecisionRecorded': {
       const { decisionId, motionId, bodyId, bodyFunction, outcome, quorumReached, yes, no, target } = event.data;
-      await manager.getRepository(DecisionRow).insert({
+      tables.put(DecisionRow, {
         meetingId, decisionId, motionId, bodyId, bodyFunction, outcome, quorumReached, yes, no,
         targetKind: target.kind, targetId: target.id ?? null, decidedAt: new Date(stored.occurredAt),
       });
-      await motions.update({ meetingId, motionId }, { decisionId });
+      await tables.update(MotionRow, { meetingId, motionId }, { decisionId });
       await update({});
       return;
     }

@@ -1,7 +1,7 @@
 import type { CommitmentEvent, ContractEvent, IndicatorEvent, Period } from '@mel/domain';
 import type { StoredEvent } from '@mel/event-store';
-import type { EntityManager } from 'typeorm';
 import type { Projection } from '../projection';
+import type { EntityClass, Tables } from '../tables';
 import {
   OVERVIEW_ENTITIES,
   OverviewCommitmentRow,
@@ -32,75 +32,64 @@ export const overviewProjection: Projection = {
   name: 'overview',
   entities: OVERVIEW_ENTITIES,
 
-  async apply(stored: StoredEvent, manager: EntityManager): Promise<void> {
-    if (stored.streamId.startsWith('commitment-')) return applyCommitment({ type: stored.type, data: stored.data } as CommitmentEvent, manager);
-    if (stored.streamId.startsWith('indicator-')) return applyIndicator({ type: stored.type, data: stored.data } as IndicatorEvent, manager);
-    if (stored.streamId.startsWith('contract-')) return applyContract({ type: stored.type, data: stored.data } as ContractEvent, manager);
+  async apply(stored: StoredEvent, tables: Tables): Promise<void> {
+    if (stored.streamId.startsWith('commitment-')) return applyCommitment({ type: stored.type, data: stored.data } as CommitmentEvent, tables);
+    if (stored.streamId.startsWith('indicator-')) return applyIndicator({ type: stored.type, data: stored.data } as IndicatorEvent, tables);
+    if (stored.streamId.startsWith('contract-')) return applyContract({ type: stored.type, data: stored.data } as ContractEvent, tables);
   },
 };
 
-async function applyCommitment(event: CommitmentEvent, manager: EntityManager): Promise<void> {
-  const commitments = manager.getRepository(OverviewCommitmentRow);
+async function applyCommitment(event: CommitmentEvent, tables: Tables): Promise<void> {
   switch (event.type) {
     case 'CommitmentDrafted': {
       const { commitmentId, title, ownerPartyId, priority, component } = event.data;
-      await commitments.insert({ commitmentId, title, ownerPartyId, priority, component, status: 'draft' });
+      tables.put(OverviewCommitmentRow, { commitmentId, title, ownerPartyId, priority, component, status: 'draft' });
       return;
     }
     case 'CommitmentCorrected':
-      if (event.data.field === 'title') await commitments.update({ commitmentId: event.data.commitmentId }, { title: String(event.data.value) });
+      if (event.data.field === 'title') await tables.update(OverviewCommitmentRow, { commitmentId: event.data.commitmentId }, { title: String(event.data.value) });
       return;
     case 'CommitmentAmended':
-      if (typeof event.data.changes.title === 'string') await commitments.update({ commitmentId: event.data.commitmentId }, { title: event.data.changes.title });
+      if (typeof event.data.changes.title === 'string') await tables.update(OverviewCommitmentRow, { commitmentId: event.data.commitmentId }, { title: event.data.changes.title });
       return;
     case 'MilestoneScheduled': {
       const { commitmentId, milestoneId, title, dueDate } = event.data;
-      await manager.getRepository(OverviewMilestoneRow).upsert({ commitmentId, milestoneId, title, dueDate, status: 'scheduled' }, ['commitmentId', 'milestoneId']);
+      await tables.upsert(OverviewMilestoneRow, { commitmentId, milestoneId, title, dueDate, status: 'scheduled' });
       return;
     }
     case 'MilestoneStatusRecorded': {
       const { commitmentId, milestoneId, status } = event.data;
-      await manager.getRepository(OverviewMilestoneRow).update({ commitmentId, milestoneId }, { status });
+      await tables.update(OverviewMilestoneRow, { commitmentId, milestoneId }, { status });
       return;
     }
     case 'FundingRecorded': {
       const { commitmentId, transaction, year, amountCents, partyId } = event.data;
-      const { component } = await commitments.findOneByOrFail({ commitmentId });
-      await add(manager, OverviewFundingRow, { component, year, transaction }, amountCents);
-      await add(manager, OverviewPartyFundingRow, { partyId, year, transaction }, amountCents);
+      const { component } = await tables.getOrFail(OverviewCommitmentRow, { commitmentId });
+      await add(tables, OverviewFundingRow, { component, year, transaction }, amountCents);
+      await add(tables, OverviewPartyFundingRow, { partyId, year, transaction }, amountCents);
       return;
     }
     default: {
       const status = STATUS[event.type];
-      if (status) await commitments.update({ commitmentId: (event.data as { commitmentId: string }).commitmentId }, { status });
+      if (status) await tables.update(OverviewCommitmentRow, { commitmentId: (event.data as { commitmentId: string }).commitmentId }, { status });
     }
   }
 }
 
 /** Adds `amountCents` to the row keyed by `key`, created at 0 when missing. */
-async function add<R extends OverviewFundingRow | OverviewPartyFundingRow>(
-  manager: EntityManager,
-  entity: new () => R,
-  key: Omit<R, 'cents'>,
-  amountCents: number,
-): Promise<void> {
-  const repository = manager.getRepository<OverviewFundingRow | OverviewPartyFundingRow>(entity);
-  const row = await repository.findOneBy(key as never);
-  if (row) await repository.update(key as never, { cents: String(BigInt(row.cents) + BigInt(amountCents)) });
-  else await repository.insert({ ...key, cents: String(amountCents) } as never);
+async function add<R extends OverviewFundingRow | OverviewPartyFundingRow>(tables: Tables, entity: EntityClass<R>, key: Omit<R, 'cents'>, amountCents: number): Promise<void> {
+  const row = await tables.get(entity, key as Partial<R>);
+  if (row) tables.put(entity, Object.assign(row, { cents: String(BigInt(row.cents) + BigInt(amountCents)) }));
+  else tables.put(entity, { ...key, cents: String(amountCents) } as R);
 }
 
-async function applyIndicator(event: IndicatorEvent, manager: EntityManager): Promise<void> {
-  const periods = manager.getRepository(OverviewIndicatorPeriodRow);
-  const setPeriod = async (indicatorId: string, period: Period, values: Partial<OverviewIndicatorPeriodRow>) => {
-    const key = { indicatorId, periodStart: period.start, periodEnd: period.end };
-    if (await periods.existsBy(key)) await periods.update(key, values);
-    else await periods.insert({ targetValue: null, targetUpperValue: null, actualValue: null, ...values, ...key });
-  };
+async function applyIndicator(event: IndicatorEvent, tables: Tables): Promise<void> {
+  const setPeriod = (indicatorId: string, period: Period, values: Partial<OverviewIndicatorPeriodRow>) =>
+    tables.upsert(OverviewIndicatorPeriodRow, { indicatorId, periodStart: period.start, periodEnd: period.end, ...values }, { targetValue: null, targetUpperValue: null, actualValue: null });
   switch (event.type) {
     case 'IndicatorDefined': {
       const { indicatorId, title, priority, commitmentId, unit } = event.data;
-      await manager.getRepository(OverviewIndicatorRow).insert({ indicatorId, title, priority: priority ?? null, commitmentId: commitmentId ?? null, unit: unit ?? null });
+      tables.put(OverviewIndicatorRow, { indicatorId, title, priority: priority ?? null, commitmentId: commitmentId ?? null, unit: unit ?? null });
       return;
     }
     case 'TargetSet':
@@ -116,19 +105,17 @@ async function applyIndicator(event: IndicatorEvent, manager: EntityManager): Pr
   }
 }
 
-async function applyContract(event: ContractEvent, manager: EntityManager): Promise<void> {
-  const components = manager.getRepository(OverviewComponentRow);
+async function applyContract(event: ContractEvent, tables: Tables): Promise<void> {
   switch (event.type) {
     case 'ContractAdopted':
-      await components.upsert(
-        event.data.components.map((c) => ({ component: c.component, indicativeAnnualBudgetCents: String(c.indicativeAnnualBudgetCents), startDate: c.start, endDate: c.end })),
-        ['component'],
-      );
-      await manager.getRepository(OverviewPriorityRow).upsert(event.data.priorities.map((p) => ({ priority: p.number, title: p.title })), ['priority']);
+      for (const c of event.data.components) {
+        await tables.upsert(OverviewComponentRow, { component: c.component, indicativeAnnualBudgetCents: String(c.indicativeAnnualBudgetCents), startDate: c.start, endDate: c.end });
+      }
+      for (const p of event.data.priorities) await tables.upsert(OverviewPriorityRow, { priority: p.number, title: p.title });
       return;
     case 'ContractAmended':
       for (const c of event.data.changes.setComponentBudgets ?? []) {
-        await components.update({ component: c.component }, { indicativeAnnualBudgetCents: String(c.indicativeAnnualBudgetCents) });
+        await tables.update(OverviewComponentRow, { component: c.component }, { indicativeAnnualBudgetCents: String(c.indicativeAnnualBudgetCents) });
       }
       return;
     default:
