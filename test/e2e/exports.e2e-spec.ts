@@ -100,4 +100,32 @@ describe('open-data exports (e2e)', () => {
     expect((await ctx.get('/open-data/governance.json?seq=1')).status).toBe(200);
     expect((await ctx.get('/open-data/commitments.json?seq=abc')).status).toBe(400);
   });
+
+  it('keeps a draft out of the open data until it is proposed, then publishes it with its whole history', async () => {
+    const mel = JSON.stringify({ subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' });
+    const send = async (path: string, body: object) => {
+      const response = await fetch(`${ctx.api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-actor': mel }, body: JSON.stringify(body) });
+      expect(response.status).toBe(201);
+      return (await response.json()) as { seq: number };
+    };
+    const ids = async (seq: number) => {
+      const ocds = (await ctx.get(`/open-data/commitments.json?seq=${seq}`)).body.records.map((r: { ocid: string }) => r.ocid);
+      const csv = (await ctx.get(`/commitments/brouillon-velo?seq=${seq}`)).status;
+      return { ocds, csv };
+    };
+    const drafted = await send('/commitments', {
+      commitmentId: 'brouillon-velo', title: 'Atelier vélo solidaire', description: 'Réparation de vélos au pied des immeubles.', ownerPartyId: 'party-mel', coFunderPartyIds: [],
+      priority: 2, ambition: 'lever les freins à la mobilité pour tous', component: 'contrat-de-ville', horizon: 2027,
+      scope: { qpv: ['QN05972M'], communes: ['59350'] }, means: { droitCommunCents: 10_000_00, creditsSpecifiquesCents: 5_000_00 }, budget: [], effectiveAt: '2025-02-01T09:00:00+01:00',
+    });
+    const whileDraft = await ids(drafted.seq);
+    expect(whileDraft.csv).toBe(200); // the signatory's own reads see it
+    expect(whileDraft.ocds).not.toContain('ocds-mel-cvs-brouillon-velo');
+    const { bytes } = await raw(`/open-data/csv.zip?seq=${drafted.seq}`);
+    expect(bytes.includes(Buffer.from('brouillon-velo'))).toBe(false);
+
+    const proposed = await send('/commitments/brouillon-velo/propose', { effectiveAt: '2025-02-10T09:00:00+01:00' });
+    const record = (await ctx.get(`/open-data/commitments.json?seq=${proposed.seq}`)).body.records.find((r: { ocid: string }) => r.ocid === 'ocds-mel-cvs-brouillon-velo');
+    expect(record.releases.map((r: { tag: string[] }) => r.tag[0])).toEqual(['CommitmentDrafted', 'CommitmentProposed']);
+  });
 });

@@ -1,8 +1,20 @@
 import { Global, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from '@mel/database';
 import { EVENT_STORE, type EventStore } from '@mel/event-store';
-import { currentLiveVersion, liveVersionOf, PROJECTIONS, ProjectionRunner, readModelDataSource, rebuild } from '@mel/projections';
-import type { DataSource } from 'typeorm';
+import {
+  type AsOf,
+  currentLiveVersion,
+  liveVersionOf,
+  materializeAsOf,
+  PROJECTIONS,
+  ProjectionRunner,
+  type ReadModelsAsOf,
+  readModelDataSource,
+  rebuild,
+  replayAsOf,
+  schemaOf,
+} from '@mel/projections';
+import type { DataSource, EntityManager } from 'typeorm';
 import { DATABASE } from './database.token';
 import { ReadModelsBehindError } from './shared/problem-details';
 
@@ -13,6 +25,8 @@ import { ReadModelsBehindError } from './shared/problem-details';
  */
 /** How often the API checks whether a rebuild switched the live read-model version. */
 const SWITCH_POLL_MS = 2000;
+/** Read models as of a date kept in memory (the last ones asked, e.g. while paging through one date). */
+const AS_OF_CACHE = 4;
 
 @Injectable()
 export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -24,6 +38,8 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
   private version = 0;
   private switchTo?: number;
   private readonly waiters = new Set<() => void>();
+  private asOfSource?: Promise<DataSource>;
+  private readonly asOfCache = new Map<string, Promise<ReadModelsAsOf>>();
 
   constructor(
     @Inject(DATABASE) private readonly database: Database,
@@ -33,6 +49,40 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
   get dataSource(): DataSource {
     if (!this.source) throw new ReadModelsBehindError(0);
     return this.source;
+  }
+
+  /**
+   * Runs `work` on the read models: the live ones, or, given `asOf`, the ones as of that date on that
+   * clock — the same projections replayed in memory over the events that count then, written to
+   * temporary tables of the same shape for the length of `work` (ADR 7). `work` runs the same queries.
+   */
+  async read<T>(query: { asOf?: string; clock?: AsOf['clock'] }, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (query.asOf === undefined) return work(this.dataSource.manager);
+    if (!this.source) throw new ReadModelsBehindError(0);
+    const liveSchema = schemaOf(this.version);
+    const state = await this.replayed({ clock: query.clock ?? 'effective', at: new Date(query.asOf).toISOString() });
+    this.asOfSource ??= (async () => {
+      const source = readModelDataSource(this.database.appUrl, 'pg_temp');
+      await source.initialize();
+      return source;
+    })();
+    return (await this.asOfSource).transaction(async (manager) => {
+      await materializeAsOf(manager, liveSchema, state);
+      return work(manager);
+    });
+  }
+
+  /** The read models as of `asOf`, replayed once per store head and kept for the next pages. */
+  private async replayed(asOf: AsOf): Promise<ReadModelsAsOf> {
+    const key = `${asOf.clock}|${asOf.at}|${await this.store.head()}`;
+    let state = this.asOfCache.get(key);
+    if (!state) {
+      state = replayAsOf(this.store, asOf);
+      state.catch(() => this.asOfCache.delete(key));
+      this.asOfCache.set(key, state);
+      while (this.asOfCache.size > AS_OF_CACHE) this.asOfCache.delete(this.asOfCache.keys().next().value!);
+    }
+    return state;
   }
 
   /** Starts in the background: the API serves (and reports its health) while the read models catch up. */
@@ -62,6 +112,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     this.stop.abort();
     await this.following;
     await this.source?.destroy();
+    await (await this.asOfSource?.catch(() => undefined))?.destroy();
   }
 
   /** A rebuild made another version live: stop following this one (the loop moves to the new one). */

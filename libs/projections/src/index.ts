@@ -8,3 +8,6 @@ export * from './amendments/amendments.projection';
 export * from './governance/governance.projection';
 export * from './overview/overview.projection';
 export * from './exports/open-data';
+export * from './history/entity-history';
+export * from './tables';
+export * from './as-of';

@@ -91,12 +91,15 @@ export async function currentLiveVersion(source: DataSource): Promise<number | n
   return rows.length ? Number(rows[0].version) : null;
 }
 
-/** A DataSource on version `version`'s tables, connected as `url`'s user (the application role). */
-export function readModelDataSource(url: string, version: number, projections: Projection[] = PROJECTIONS): DataSource {
+/**
+ * A DataSource on version `version`'s tables, connected as `url`'s user (the application role); with
+ * version `'pg_temp'`, on the session's temporary tables (read models as of a date, see as-of.ts).
+ */
+export function readModelDataSource(url: string, version: number | 'pg_temp', projections: Projection[] = PROJECTIONS): DataSource {
   return new DataSource({
     type: 'postgres',
     url,
-    schema: schemaOf(version),
+    schema: version === 'pg_temp' ? version : schemaOf(version),
     entities: projections.flatMap((p) => p.entities),
     synchronize: false,
     logging: false,

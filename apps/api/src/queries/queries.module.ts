@@ -3,9 +3,10 @@ import { AmendmentQueriesController } from './amendments/amendment-queries.contr
 import { AuditTrailController } from './audit/audit-trail.controller';
 import { CommitmentQueriesController } from './commitments/commitment-queries.controller';
 import { GovernanceQueriesController } from './governance/governance-queries.controller';
+import { HistoryController } from './history/history.controller';
 import { OpenDataController } from './exports/open-data.controller';
 import { OverviewQueriesController } from './overview/overview-queries.controller';
 
-/** Reads: the read models, and the store for states as of a date. */
-@Module({ controllers: [CommitmentQueriesController, GovernanceQueriesController, AmendmentQueriesController, AuditTrailController, OverviewQueriesController, OpenDataController] })
+/** Reads: the read models, and the store for states as of a date and entities' histories. */
+@Module({ controllers: [CommitmentQueriesController, GovernanceQueriesController, AmendmentQueriesController, AuditTrailController, OverviewQueriesController, OpenDataController, HistoryController] })
 export class QueriesModule {}

@@ -1,4 +1,8 @@
-import type { DataSource } from 'typeorm';
+import { type EntityManager, Not } from 'typeorm';
+import type { AsOf } from '../as-of';
+
+/** What the exports read through: a DataSource or a transaction's EntityManager. */
+export type ReadModelReader = Pick<EntityManager, 'getRepository' | 'query'>;
 import { CommitmentRow } from '../commitments/commitment-row.entity';
 import { GovernanceBodyRow, GovernanceMembershipRow, MeetingRow, MotionRow, VoteRow } from '../governance/governance.entities';
 
@@ -81,12 +85,14 @@ function compiledRelease(row: CommitmentRow, date: string): Record<string, unkno
   };
 }
 
-/** The commitment's releases: one per event of its stream, in seq order, without the actor. */
-async function releasesOf(source: DataSource, commitmentId: string): Promise<OcdsRelease[]> {
+/** The commitment's releases: one per event of its stream (known as of `asOf`), in seq order, without the actor. */
+async function releasesOf(source: ReadModelReader, commitmentId: string, asOf?: AsOf): Promise<OcdsRelease[]> {
   const ocid = `${OCID_PREFIX}${commitmentId}`;
+  const clock = asOf?.clock === 'recorded' ? 'recorded_at' : 'occurred_at';
   const rows: { seq: string; occurred_at: Date | string; type: string; canonical: string }[] = await source.query(
-    `SELECT seq, occurred_at, type, convert_from(canonical, 'UTF8') AS canonical FROM event_store.events WHERE stream_id = $1 ORDER BY seq`,
-    [`commitment-${commitmentId}`],
+    `SELECT seq, occurred_at, type, convert_from(canonical, 'UTF8') AS canonical FROM event_store.events
+      WHERE stream_id = $1 AND ($2::timestamptz IS NULL OR ${clock} <= $2::timestamptz) ORDER BY seq`,
+    [`commitment-${commitmentId}`, asOf?.at ?? null],
   );
   return rows.map((r) => {
     const envelope = JSON.parse(r.canonical) as { data?: unknown };
@@ -101,12 +107,21 @@ async function releasesOf(source: DataSource, commitmentId: string): Promise<Ocd
   });
 }
 
-/** Every commitment as an OCDS record (compiled release and the list of its releases). */
-export async function ocdsRecords(source: DataSource): Promise<OcdsRecord[]> {
-  const rows = await source.getRepository(CommitmentRow).find({ order: { commitmentId: 'ASC' } });
+/**
+ * The commitments that are public: every one but drafts. A draft is its owner's work in progress; it
+ * becomes public when it is proposed, and then stays so whatever happens to it (withdrawn included),
+ * with its whole history from the draft on (ADR 7).
+ */
+export function publicCommitments(source: ReadModelReader): Promise<CommitmentRow[]> {
+  return source.getRepository(CommitmentRow).find({ where: { status: Not('draft') }, order: { commitmentId: 'ASC' } });
+}
+
+/** Every public commitment as an OCDS record (compiled release and the list of its releases). */
+export async function ocdsRecords(source: ReadModelReader, asOf?: AsOf): Promise<OcdsRecord[]> {
+  const rows = await publicCommitments(source);
   const records: OcdsRecord[] = [];
   for (const row of rows) {
-    const releases = await releasesOf(source, row.commitmentId);
+    const releases = await releasesOf(source, row.commitmentId, asOf);
     const date = releases.length ? releases[releases.length - 1].date : new Date(row.updatedOn).toISOString();
     records.push({ ocid: `${OCID_PREFIX}${row.commitmentId}`, compiledRelease: compiledRelease(row, date), releases });
   }
@@ -114,8 +129,8 @@ export async function ocdsRecords(source: DataSource): Promise<OcdsRecord[]> {
 }
 
 /** The OCDS record package of every commitment. */
-export async function ocdsRecordPackage(source: DataSource, uri = '/open-data/commitments.json'): Promise<OcdsRecordPackage> {
-  const records = await ocdsRecords(source);
+export async function ocdsRecordPackage(source: ReadModelReader, uri = '/open-data/commitments.json', asOf?: AsOf): Promise<OcdsRecordPackage> {
+  const records = await ocdsRecords(source, asOf);
   const dates = records.map((r) => String(r.compiledRelease.date)).sort();
   return {
     uri,
@@ -135,7 +150,7 @@ export interface PopoloExport {
 }
 
 /** The governance register as Popolo JSON. */
-export async function popoloExport(source: DataSource): Promise<PopoloExport> {
+export async function popoloExport(source: ReadModelReader): Promise<PopoloExport> {
   const bodies = await source.getRepository(GovernanceBodyRow).find({ order: { bodyId: 'ASC' } });
   const memberships = await source.getRepository(GovernanceMembershipRow).find({ order: { bodyId: 'ASC', memberId: 'ASC', startDate: 'ASC' } });
   const meetings = await source.getRepository(MeetingRow).find({ order: { date: 'ASC', meetingId: 'ASC' } });
@@ -228,8 +243,8 @@ export const COMMITMENTS_CSV_HEADER = [
 ];
 
 /** The CSV files of the open data, by file name. */
-export async function openDataCsv(source: DataSource): Promise<Record<string, string>> {
-  const commitments = await source.getRepository(CommitmentRow).find({ order: { commitmentId: 'ASC' } });
+export async function openDataCsv(source: ReadModelReader): Promise<Record<string, string>> {
+  const commitments = await publicCommitments(source);
   const governance = await popoloExport(source);
   return {
     'commitments.csv': toCsv(
@@ -303,6 +318,6 @@ export async function zipFiles(files: Record<string, string>): Promise<Buffer> {
 }
 
 /** The ZIP of the open-data CSV files. */
-export async function openDataCsvZip(source: DataSource): Promise<Buffer> {
+export async function openDataCsvZip(source: ReadModelReader): Promise<Buffer> {
   return zipFiles(await openDataCsv(source));
 }

@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound } from '@mel/domain';
 import { AmendmentRow, AmendmentSignatureRow, AmendmentTargetRow } from '@mel/projections';
+import type { EntityManager } from 'typeorm';
 import { ReadModels } from '../../read-models.module';
 import { IdPipe } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
@@ -21,8 +22,12 @@ export class AmendmentQueriesController {
   @ApiOkResponse({ description: '{ items, nextCursor }' })
   async list(@Query() query: ListAmendmentsQuery) {
     await awaitSeq(this.readModels, query.seq);
+    return this.readModels.read(query, (source) => this.listIn(source, query));
+  }
+
+  private async listIn(source: EntityManager, query: ListAmendmentsQuery) {
     const limit = query.limit ?? 50;
-    const builder = this.readModels.dataSource.getRepository(AmendmentRow).createQueryBuilder('a').orderBy('a.amendment_id', 'ASC').limit(limit + 1);
+    const builder = source.getRepository(AmendmentRow).createQueryBuilder('a').orderBy('a.amendment_id', 'ASC').limit(limit + 1);
     if (query.status) builder.andWhere('a.status = :status', { status: query.status });
     if (query.partyId) builder.andWhere(':party = ANY(a.affected_party_ids)', { party: query.partyId });
     if (query.commitmentId) {
@@ -52,13 +57,14 @@ export class AmendmentQueriesController {
   @ApiOperation({ summary: 'One amendment: its decision, signatures, and each target with its change and whether and when it was applied' })
   async one(@Param('amendmentId', new IdPipe('amendmentId')) id: string, @Query() query: AmendmentQuery) {
     await awaitSeq(this.readModels, query.seq);
-    const source = this.readModels.dataSource;
+    return this.readModels.read(query, (source) => this.oneIn(source, id));
+  }
+
+  private async oneIn(source: EntityManager, id: string) {
     const row = await source.getRepository(AmendmentRow).findOneBy({ amendmentId: id });
     if (!row) throw notFound(`amendment ${id}`);
-    const [targets, signatures] = await Promise.all([
-      source.getRepository(AmendmentTargetRow).find({ where: { amendmentId: id }, order: { kind: 'ASC', targetId: 'ASC' } }),
-      source.getRepository(AmendmentSignatureRow).find({ where: { amendmentId: id }, order: { seq: 'ASC' } }),
-    ]);
+    const targets = await source.getRepository(AmendmentTargetRow).find({ where: { amendmentId: id }, order: { kind: 'ASC', targetId: 'ASC' } });
+    const signatures = await source.getRepository(AmendmentSignatureRow).find({ where: { amendmentId: id }, order: { seq: 'ASC' } });
     return {
       ...summary(row),
       signatures: signatures.map((s) => ({

@@ -2,11 +2,11 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ID_PATTERN } from '@mel/domain';
-import { ReadYourWritesQuery } from '../commitments/commitment-queries.dto';
+import { ReadQuery } from '../read-query.dto';
 
 export const AMENDMENT_STATUSES = ['proposed', 'approved', 'rejected', 'withdrawn', 'in_force'];
 
-export class ListAmendmentsQuery extends ReadYourWritesQuery {
+export class ListAmendmentsQuery extends ReadQuery {
   @ApiPropertyOptional({ enum: AMENDMENT_STATUSES })
   @IsOptional()
   @IsIn(AMENDMENT_STATUSES)
@@ -36,4 +36,4 @@ export class ListAmendmentsQuery extends ReadYourWritesQuery {
   limit?: number;
 }
 
-export class AmendmentQuery extends ReadYourWritesQuery {}
+export class AmendmentQuery extends ReadQuery {}

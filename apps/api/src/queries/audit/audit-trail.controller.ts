@@ -11,7 +11,8 @@ const UNDER = ['decisionId', 'amendmentId'];
 
 /**
  * The audit trail, read from the log itself (every line is an event, in seq order): per entity or for
- * the whole ledger, filterable by who, when (either clock), what and under which decision.
+ * the whole ledger, filterable by who, when (either clock), what and under which decision; as of a date
+ * on either clock, it is the trail the ledger held then (recorded) or the lines in effect by then (effective).
  */
 @ApiTags('queries')
 @Controller('audit-trail')
@@ -19,7 +20,7 @@ export class AuditTrailController {
   constructor(private readonly readModels: ReadModels) {}
 
   @Get()
-  @ApiOperation({ summary: 'Who did what, when (both clocks), why and under which decision; paginated by seq' })
+  @ApiOperation({ summary: 'Who did what, when (both clocks), why and under which decision, optionally as of a date; paginated by seq' })
   @ApiOkResponse({ description: '{ items: [{ seq, streamId, streamVersion, type, occurredAt, recordedAt, actor, changed, why, under }], nextCursor }' })
   async trail(@Query() query: AuditTrailQuery) {
     const limit = query.limit ?? 100;
@@ -37,6 +38,8 @@ export class AuditTrailController {
     const column = (query.clock ?? 'recorded') === 'recorded' ? 'recorded_at' : 'occurred_at';
     if (query.from) add(`${column} >= $`, query.from);
     if (query.to) add(`${column} <= $`, query.to);
+    // As the store reads a stream as of a date: to the millisecond, the precision it keeps instants in.
+    if (query.asOf) add(`${column} <= $`, new Date(query.asOf).toISOString());
     if (query.decision) add(`(data->>'decisionId' = $ OR data->>'amendmentId' = $ OR actor->>'mandate' = $)`, query.decision);
     const rows: { envelope: string }[] = await this.readModels.dataSource.query(
       `SELECT convert_from(canonical, 'UTF8') AS envelope FROM event_store.events WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ${limit + 1}`,

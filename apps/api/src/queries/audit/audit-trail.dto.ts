@@ -38,7 +38,18 @@ export class AuditTrailQuery {
   @IsISO8601({ strict: true })
   to?: string;
 
-  @ApiPropertyOptional({ enum: ['effective', 'recorded'], default: 'recorded' })
+  @ApiPropertyOptional({
+    description:
+      'The trail as of this date-time (ISO 8601 with a time zone), on `clock`: recorded clock, the lines the ledger held then (recordedAt ≤ asOf); ' +
+      'effective clock, the lines in effect by then (occurredAt ≤ asOf)',
+    example: '2025-01-01T00:00:00Z',
+  })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'asOf must be an ISO 8601 date-time with a time zone' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  asOf?: string;
+
+  @ApiPropertyOptional({ enum: ['effective', 'recorded'], default: 'recorded', description: 'The clock of from, to and asOf' })
   @IsOptional()
   @IsIn(['effective', 'recorded'])
   clock?: 'effective' | 'recorded';

@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { commitmentDecider, fold, notFound } from '@mel/domain';
+import { commitmentDecider, notFound } from '@mel/domain';
 import { EVENT_STORE, type EventStore } from '@mel/event-store';
-import { CommitmentRow } from '@mel/projections';
-import { toRecorded } from '@mel/application';
+import { CommitmentRow, stateAsOf } from '@mel/projections';
+import type { EntityManager } from 'typeorm';
 import { ReadModels } from '../../read-models.module';
 import { IdPipe } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
@@ -19,15 +19,20 @@ export class CommitmentQueriesController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Commitments by party, enjeu, status, QPV, commune, horizon; paginated with a cursor' })
+  @ApiOperation({ summary: 'Commitments by party, enjeu, ambition, status, QPV, commune, horizon, now or as of a date; paginated with a cursor' })
   @ApiOkResponse({ description: '{ items, nextCursor }' })
   async list(@Query() query: ListCommitmentsQuery) {
     await awaitSeq(this.readModels, query.seq);
+    return this.readModels.read(query, (source) => this.listIn(source, query));
+  }
+
+  private async listIn(source: EntityManager, query: ListCommitmentsQuery) {
     const limit = query.limit ?? 50;
-    const builder = this.readModels.dataSource.getRepository(CommitmentRow).createQueryBuilder('c').orderBy('c.commitment_id', 'ASC').limit(limit + 1);
+    const builder = source.getRepository(CommitmentRow).createQueryBuilder('c').orderBy('c.commitment_id', 'ASC').limit(limit + 1);
     if (query.ownerPartyId) builder.andWhere('c.owner_party_id = :owner', { owner: query.ownerPartyId });
     if (query.priority) builder.andWhere('c.priority = :priority', { priority: query.priority });
     if (query.status) builder.andWhere('c.status = :status', { status: query.status });
+    if (query.ambition !== undefined) builder.andWhere('c.ambition = :ambition', { ambition: query.ambition });
     if (query.horizon) builder.andWhere('c.horizon = :horizon', { horizon: query.horizon });
     if (query.qpv) builder.andWhere(':qpv = ANY(c.qpv)', { qpv: query.qpv });
     if (query.commune) builder.andWhere(':commune = ANY(c.communes)', { commune: query.commune });
@@ -49,8 +54,7 @@ export class CommitmentQueriesController {
     }
     // As of a date: the commitment's own events on the chosen clock, folded by the domain.
     const clock = query.clock ?? 'effective';
-    const events = await this.store.readStream(`commitment-${id}`, { asOf: { clock, at: query.asOf } });
-    const state = fold(commitmentDecider, events.map(toRecorded) as never);
+    const { state, streamVersion } = await stateAsOf(this.store, commitmentDecider, `commitment-${id}`, clock, query.asOf);
     if (!state.exists || !state.terms) throw notFound(`commitment ${id} as of ${query.asOf} (${clock} clock)`);
     return {
       commitmentId: id,
@@ -61,7 +65,7 @@ export class CommitmentQueriesController {
       ...state.terms,
       funding: state.funding,
       reports: state.reportIds.length,
-      streamVersion: events.length ? events[events.length - 1].streamVersion : 0,
+      streamVersion,
     };
   }
 }

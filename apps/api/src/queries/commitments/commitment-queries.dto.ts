@@ -1,20 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ID_PATTERN } from '@mel/domain';
+import { ReadQuery } from '../read-query.dto';
 
 const STATUSES = ['draft', 'proposed', 'adopted', 'in_progress', 'suspended', 'completed', 'withdrawn', 'superseded'];
 
-export class ReadYourWritesQuery {
-  @ApiPropertyOptional({ description: 'Wait until the read models have applied this seq (a command’s answer), up to 2 s; else 503' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  seq?: number;
-}
-
-export class ListCommitmentsQuery extends ReadYourWritesQuery {
+export class ListCommitmentsQuery extends ReadQuery {
   @ApiPropertyOptional({ example: 'party-mel' })
   @IsOptional()
   @Matches(ID_PATTERN)
@@ -27,6 +19,12 @@ export class ListCommitmentsQuery extends ReadYourWritesQuery {
   @Min(1)
   @Max(6)
   priority?: number;
+
+  @ApiPropertyOptional({ description: 'An ambition of the enjeu, as the press kit words it (exact text)', example: 'lever les freins à la mobilité pour tous' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  ambition?: string;
 
   @ApiPropertyOptional({ enum: STATUSES })
   @IsOptional()
@@ -65,15 +63,5 @@ export class ListCommitmentsQuery extends ReadYourWritesQuery {
   limit?: number;
 }
 
-export class CommitmentAsOfQuery extends ReadYourWritesQuery {
-  @ApiPropertyOptional({ description: 'The state as of this date-time (ISO 8601 with a time zone)', example: '2025-01-01T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'asOf must carry a time zone' })
-  asOf?: string;
-
-  @ApiPropertyOptional({ enum: ['effective', 'recorded'], default: 'effective', description: 'effective: what was in force on that date; recorded: what the ledger said on that date' })
-  @IsOptional()
-  @IsIn(['effective', 'recorded'])
-  clock?: 'effective' | 'recorded';
-}
+/** One commitment, now or as of a date on either clock. */
+export class CommitmentAsOfQuery extends ReadQuery {}

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ocdsRecordPackage, openDataCsvZip, popoloExport } from '@mel/projections';
 import { ReadModels } from '../../read-models.module';
-import { ReadYourWritesQuery } from '../commitments/commitment-queries.dto';
+import { asOfOf, ReadQuery } from '../read-query.dto';
 import { awaitSeq } from '../read-your-writes';
 
 /** Open data: what is public (commitments, governance bodies, meetings, votes); nothing from an actor. */
@@ -14,17 +14,17 @@ export class OpenDataController {
   @Get('commitments.json')
   @ApiOperation({ summary: 'Commitments as an OCDS record package (compiled release and one release per event)' })
   @ApiOkResponse({ description: '{ uri, version, publishedDate, publisher, records }' })
-  async commitments(@Query() query: ReadYourWritesQuery) {
+  async commitments(@Query() query: ReadQuery) {
     await awaitSeq(this.readModels, query.seq);
-    return ocdsRecordPackage(this.readModels.dataSource);
+    return this.readModels.read(query, (source) => ocdsRecordPackage(source, undefined, asOfOf(query)));
   }
 
   @Get('governance.json')
   @ApiOperation({ summary: 'The governance register as Popolo JSON (organizations, memberships, events, motions, vote_events)' })
   @ApiOkResponse({ description: '{ organizations, memberships, events, motions, vote_events }' })
-  async governance(@Query() query: ReadYourWritesQuery) {
+  async governance(@Query() query: ReadQuery) {
     await awaitSeq(this.readModels, query.seq);
-    return popoloExport(this.readModels.dataSource);
+    return this.readModels.read(query, (source) => popoloExport(source));
   }
 
   @Get('csv.zip')
@@ -32,8 +32,8 @@ export class OpenDataController {
   @Header('Content-Disposition', 'attachment; filename="open-data-csv.zip"')
   @ApiProduces('application/zip')
   @ApiOperation({ summary: 'A ZIP of CSV files: commitments, bodies, memberships, meetings, votes' })
-  async csv(@Query() query: ReadYourWritesQuery): Promise<StreamableFile> {
+  async csv(@Query() query: ReadQuery): Promise<StreamableFile> {
     await awaitSeq(this.readModels, query.seq);
-    return new StreamableFile(await openDataCsvZip(this.readModels.dataSource), { type: 'application/zip' });
+    return new StreamableFile(await this.readModels.read(query, (source) => openDataCsvZip(source)), { type: 'application/zip' });
   }
 }

@@ -12,12 +12,10 @@ import {
 } from '@mel/projections';
 import { ReadModels } from '../../read-models.module';
 import { IdPipe } from '../../shared/dto';
-import { ReadYourWritesQuery } from '../commitments/commitment-queries.dto';
+import { dateOf, ReadQuery } from '../read-query.dto';
+import type { EntityManager } from 'typeorm';
 import { awaitSeq } from '../read-your-writes';
 import { GovernanceBodyQuery, ListMeetingsQuery } from './governance-queries.dto';
-
-/** Today's date (UTC), the default date of a roster: read at query time, never stored. */
-const today = () => new Date().toISOString().slice(0, 10);
 
 /** The governance register (bodies, memberships over time, meetings, votes, decisions, minutes). */
 @ApiTags('queries')
@@ -30,8 +28,10 @@ export class GovernanceQueriesController {
   @ApiOkResponse({ description: '{ items }' })
   async bodies(@Query() query: GovernanceBodyQuery) {
     await awaitSeq(this.readModels, query.seq);
-    const on = query.on ?? today();
-    const source = this.readModels.dataSource;
+    return this.readModels.read(query, (source) => this.bodiesIn(source, query.on ?? dateOf(query)));
+  }
+
+  private async bodiesIn(source: EntityManager, on: string) {
     const bodies = await source.getRepository(GovernanceBodyRow).find({ order: { bodyId: 'ASC' } });
     const counts: { body_id: string; members: number; voting: number }[] = await source
       .getRepository(GovernanceMembershipRow)
@@ -57,8 +57,10 @@ export class GovernanceQueriesController {
   @ApiOperation({ summary: 'One governance body: its roster on a date (default today) and every membership period' })
   async body(@Param('bodyId', new IdPipe('bodyId')) bodyId: string, @Query() query: GovernanceBodyQuery) {
     await awaitSeq(this.readModels, query.seq);
-    const on = query.on ?? today();
-    const source = this.readModels.dataSource;
+    return this.readModels.read(query, (source) => this.bodyIn(source, bodyId, query.on ?? dateOf(query)));
+  }
+
+  private async bodyIn(source: EntityManager, bodyId: string, on: string) {
     const body = await source.getRepository(GovernanceBodyRow).findOneBy({ bodyId });
     if (!body) throw notFound(`governance body ${bodyId}`);
     const memberships = await source.getRepository(GovernanceMembershipRow).find({ where: { bodyId }, order: { memberId: 'ASC', startDate: 'ASC' } });
@@ -76,7 +78,11 @@ export class GovernanceQueriesController {
   @ApiOkResponse({ description: '{ items }' })
   async meetings(@Query() query: ListMeetingsQuery) {
     await awaitSeq(this.readModels, query.seq);
-    const builder = this.readModels.dataSource
+    return this.readModels.read(query, (source) => this.meetingsIn(source, query));
+  }
+
+  private async meetingsIn(source: EntityManager, query: ListMeetingsQuery) {
+    const builder = source
       .getRepository(MeetingRow)
       .createQueryBuilder('m')
       .orderBy('m.date', 'ASC')
@@ -102,17 +108,18 @@ export class GovernanceQueriesController {
 
   @Get('meetings/:meetingId')
   @ApiOperation({ summary: 'One meeting: attendance, quorum, motions with their votes and counts, decisions, minutes hash' })
-  async meeting(@Param('meetingId', new IdPipe('meetingId')) meetingId: string, @Query() query: ReadYourWritesQuery) {
+  async meeting(@Param('meetingId', new IdPipe('meetingId')) meetingId: string, @Query() query: ReadQuery) {
     await awaitSeq(this.readModels, query.seq);
-    const source = this.readModels.dataSource;
+    return this.readModels.read(query, (source) => this.meetingIn(source, meetingId));
+  }
+
+  private async meetingIn(source: EntityManager, meetingId: string) {
     const row = await source.getRepository(MeetingRow).findOneBy({ meetingId });
     if (!row) throw notFound(`meeting ${meetingId}`);
-    const [attendance, motions, votes, decisions] = await Promise.all([
-      source.getRepository(MeetingAttendanceRow).find({ where: { meetingId }, order: { memberId: 'ASC' } }),
-      source.getRepository(MotionRow).find({ where: { meetingId }, order: { tabledAt: 'ASC', motionId: 'ASC' } }),
-      source.getRepository(VoteRow).find({ where: { meetingId }, order: { motionId: 'ASC', memberId: 'ASC' } }),
-      source.getRepository(DecisionRow).find({ where: { meetingId }, order: { decidedAt: 'ASC', decisionId: 'ASC' } }),
-    ]);
+    const attendance = await source.getRepository(MeetingAttendanceRow).find({ where: { meetingId }, order: { memberId: 'ASC' } });
+    const motions = await source.getRepository(MotionRow).find({ where: { meetingId }, order: { tabledAt: 'ASC', motionId: 'ASC' } });
+    const votes = await source.getRepository(VoteRow).find({ where: { meetingId }, order: { motionId: 'ASC', memberId: 'ASC' } });
+    const decisions = await source.getRepository(DecisionRow).find({ where: { meetingId }, order: { decidedAt: 'ASC', decisionId: 'ASC' } });
     return {
       meetingId: row.meetingId,
       bodyId: row.bodyId,

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 import { ID_PATTERN } from '@mel/domain';
-import { ReadYourWritesQuery } from '../commitments/commitment-queries.dto';
+import { ReadQuery } from '../read-query.dto';
 
 /** A calendar date YYYY-MM-DD that exists (not 2025-02-30): one error per field. */
 function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
@@ -19,14 +19,14 @@ function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-export class GovernanceBodyQuery extends ReadYourWritesQuery {
+export class GovernanceBodyQuery extends ReadQuery {
   @ApiPropertyOptional({ description: 'The roster on this date (YYYY-MM-DD); default today', example: '2024-05-07' })
   @IsOptional()
   @IsCalendarDate()
   on?: string;
 }
 
-export class ListMeetingsQuery extends ReadYourWritesQuery {
+export class ListMeetingsQuery extends ReadQuery {
   @ApiPropertyOptional({ example: 'copil-cvs' })
   @IsOptional()
   @Matches(ID_PATTERN, { message: 'bodyId must be 1 to 100 letters, digits or . _ : -' })

@@ -11,15 +11,12 @@ import {
   OverviewPartyFundingRow,
   OverviewPriorityRow,
 } from '@mel/projections';
-import { In } from 'typeorm';
+import { type EntityManager, In } from 'typeorm';
 import { ReadModels } from '../../read-models.module';
 import { IdPipe } from '../../shared/dto';
-import { ReadYourWritesQuery } from '../commitments/commitment-queries.dto';
+import { dateOf, ReadQuery } from '../read-query.dto';
 import { awaitSeq } from '../read-your-writes';
 import { DashboardQuery } from './overview-queries.dto';
-
-/** Today's date (UTC): read at query time, never stored. */
-const today = () => new Date().toISOString().slice(0, 10);
 
 type Money = { committedCents: number; disbursedCents: number; spentCents: number };
 const COLUMN: Record<string, keyof Money> = { commitment: 'committedCents', disbursement: 'disbursedCents', expenditure: 'spentCents' };
@@ -34,17 +31,18 @@ export class OverviewQueriesController {
   @Get('overview')
   @ApiOperation({ summary: 'Per enjeu: commitments by status, indicators (target and actual per period); money per year and component against the envelopes' })
   @ApiOkResponse({ description: '{ enjeux, money }' })
-  async overview(@Query() query: ReadYourWritesQuery) {
+  async overview(@Query() query: ReadQuery) {
     await awaitSeq(this.readModels, query.seq);
-    const source = this.readModels.dataSource;
-    const [priorities, commitments, indicators, periods, components, funding] = await Promise.all([
-      source.getRepository(OverviewPriorityRow).find(),
-      source.getRepository(OverviewCommitmentRow).find({ order: { commitmentId: 'ASC' } }),
-      source.getRepository(OverviewIndicatorRow).find({ order: { indicatorId: 'ASC' } }),
-      source.getRepository(OverviewIndicatorPeriodRow).find({ order: { indicatorId: 'ASC', periodStart: 'ASC', periodEnd: 'ASC' } }),
-      source.getRepository(OverviewComponentRow).find({ order: { component: 'ASC' } }),
-      source.getRepository(OverviewFundingRow).find({ order: { year: 'ASC', component: 'ASC' } }),
-    ]);
+    return this.readModels.read(query, (source) => this.overviewIn(source));
+  }
+
+  private async overviewIn(source: EntityManager) {
+    const priorities = await source.getRepository(OverviewPriorityRow).find();
+    const commitments = await source.getRepository(OverviewCommitmentRow).find({ order: { commitmentId: 'ASC' } });
+    const indicators = await source.getRepository(OverviewIndicatorRow).find({ order: { indicatorId: 'ASC' } });
+    const periods = await source.getRepository(OverviewIndicatorPeriodRow).find({ order: { indicatorId: 'ASC', periodStart: 'ASC', periodEnd: 'ASC' } });
+    const components = await source.getRepository(OverviewComponentRow).find({ order: { component: 'ASC' } });
+    const funding = await source.getRepository(OverviewFundingRow).find({ order: { year: 'ASC', component: 'ASC' } });
     const titles = new Map(priorities.map((p) => [p.priority, p.title]));
     const enjeux = PRIORITY_NUMBERS.map((priority) => {
       const own = commitments.filter((c) => c.priority === priority);
@@ -101,8 +99,10 @@ export class OverviewQueriesController {
   @ApiOkResponse({ description: '{ partyId, on, commitments, late, money }' })
   async dashboard(@Param('partyId', new IdPipe('partyId')) partyId: string, @Query() query: DashboardQuery) {
     await awaitSeq(this.readModels, query.seq);
-    const on = query.on ?? today();
-    const source = this.readModels.dataSource;
+    return this.readModels.read(query, (source) => this.dashboardIn(source, partyId, query.on ?? dateOf(query)));
+  }
+
+  private async dashboardIn(source: EntityManager, partyId: string, on: string) {
     const commitments = await source.getRepository(OverviewCommitmentRow).find({ where: { ownerPartyId: partyId }, order: { commitmentId: 'ASC' } });
     const ids = commitments.map((c) => c.commitmentId);
     const overdue = ids.length

@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ValidateBy, IsOptional, type ValidationOptions } from 'class-validator';
-import { ReadYourWritesQuery } from '../commitments/commitment-queries.dto';
+import { ReadQuery } from '../read-query.dto';
 
 /** A calendar date YYYY-MM-DD that exists (not 2025-02-30). */
 function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
@@ -20,7 +20,7 @@ function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
   );
 }
 
-export class DashboardQuery extends ReadYourWritesQuery {
+export class DashboardQuery extends ReadQuery {
   @ApiPropertyOptional({ description: 'Milestones due before this date (YYYY-MM-DD) and not met are late; default today (UTC)', example: '2024-09-03' })
   @IsOptional()
   @IsCalendarDate()

@@ -1,0 +1,42 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import type { AsOf } from '@mel/projections';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
+
+/**
+ * What every read accepts (DESIGN §5): read-your-writes (`seq`), and the state as of a date on either
+ * clock (`asOf`, `clock`).
+ */
+export class ReadQuery {
+  @ApiPropertyOptional({ description: 'Wait until the read models have applied this seq (a command’s answer), up to 2 s; else 503' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  seq?: number;
+
+  @ApiPropertyOptional({ description: 'The state as of this date-time (ISO 8601 with a time zone)', example: '2025-01-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'asOf must carry a time zone' })
+  asOf?: string;
+
+  @ApiPropertyOptional({
+    enum: ['effective', 'recorded'],
+    default: 'effective',
+    description: 'With asOf. effective: what was in force on that date, corrections recorded since included; recorded: what the ledger said on that date',
+  })
+  @IsOptional()
+  @IsIn(['effective', 'recorded'])
+  clock?: 'effective' | 'recorded';
+}
+
+/** The calendar date (UTC) of a query: its asOf when it has one, otherwise today. */
+export function dateOf(query: ReadQuery): string {
+  return (query.asOf ? new Date(query.asOf) : new Date()).toISOString().slice(0, 10);
+}
+
+/** The query's date on its clock, when it has one. */
+export function asOfOf(query: ReadQuery): AsOf | undefined {
+  return query.asOf === undefined ? undefined : { clock: query.clock ?? 'effective', at: new Date(query.asOf).toISOString() };
+}
