@@ -39,7 +39,13 @@ export function knownAsOf(event: Pick<StoredEvent, 'occurredAt' | 'recordedAt'>,
  * instant is not after it, so that a correction recorded later shows from its own effective date.
  * The same projections as the live read models: the live state is the replay as of now.
  */
-export async function replayAsOf(store: EventStore, asOf: AsOf, projections: Projection[] = PROJECTIONS, pageSize = 5000): Promise<ReadModelsAsOf> {
+export async function replayAsOf(
+  store: EventStore,
+  asOf: AsOf,
+  projections: Projection[] = PROJECTIONS,
+  pageSize = 5000,
+  onPage?: (position: number, head: number) => void,
+): Promise<ReadModelsAsOf> {
   const head = await store.head();
   const units = projections.map((projection) => ({ projection, tables: new Tables(true) }));
   let after = 0;
@@ -68,6 +74,7 @@ export async function replayAsOf(store: EventStore, asOf: AsOf, projections: Pro
       if (missing) notYetInForce++;
       applied++;
     }
+    onPage?.(after, head);
   }
   return { asOf, head, applied, notYetInForce, units };
 }
