@@ -2,3 +2,4 @@ export * from './command-executor';
 export * from './deterministic-event-id';
 export * from './seed/mel-contract-seed';
 export * from './seed/run-seed';
+export * from './verifiable-ledger';

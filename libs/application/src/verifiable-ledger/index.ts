@@ -1,0 +1,3 @@
+export * from './checkpoint-signer';
+export * from './postgres-tree';
+export * from './signing-key';

@@ -1,0 +1,107 @@
+import { type FetchNodes, type NodeRef, refKey, rootPlan, TreeBuilder } from '@mel/ledger';
+import type { Pool, PoolClient } from 'pg';
+
+export interface ExtendOptions {
+  /** Leaves read and added per transaction. Default 10,000. */
+  batchSize?: number;
+  /** Stop at this size (default: the store's head). */
+  upTo?: number;
+  onBatch?: (size: number, head: number) => void;
+}
+
+/**
+ * The RFC 6962 tree of the log, in PostgreSQL (ADR 8, ADR 9): perfect subtrees in `ledger.tree_nodes`
+ * (level 0 is `event_store.events.leaf_hash`, leaf index = seq - 1), added in seq order by `extend`,
+ * which moves `ledger.tree_head` in the same transaction. Roots and proofs for any size up to the
+ * head come from O(log n) nodes fetched in one query (`fetch`, for libs/ledger's plans).
+ */
+export class PostgresTree {
+  /** The frontier of the tree as this process last extended it (valid while tree_head says the same size). */
+  private builder?: TreeBuilder;
+
+  constructor(private readonly pool: Pool) {}
+
+  /** How many leaves the stored tree covers. */
+  async size(): Promise<number> {
+    const { rows } = await this.pool.query<{ size: string }>('SELECT size FROM ledger.tree_head');
+    return Number(rows[0].size);
+  }
+
+  /** The hashes of `refs`, in order; throws if one is not stored (beyond the tree's size). */
+  readonly fetch: FetchNodes = (refs) => fetchNodes(this.pool, refs);
+
+  /**
+   * Adds the leaves appended to the store since the tree's size, batch after batch, each batch's new
+   * nodes and the new size in one transaction (two processes extending at once serialise on the head
+   * row). Answers the new size.
+   */
+  async extend(options: ExtendOptions = {}): Promise<number> {
+    const batchSize = options.batchSize ?? 10_000;
+    const client = await this.pool.connect();
+    try {
+      const head = options.upTo ?? Number((await client.query<{ head: string }>('SELECT coalesce(max(seq), 0) AS head FROM event_store.events')).rows[0].head);
+      for (;;) {
+        await client.query('BEGIN');
+        try {
+          const size = Number((await client.query<{ size: string }>('SELECT size FROM ledger.tree_head FOR UPDATE')).rows[0].size);
+          if (size >= head) {
+            await client.query('COMMIT');
+            return size;
+          }
+          const builder = this.builder?.size === size ? this.builder : await resume(client, size);
+          const { rows } = await client.query<{ seq: string; leaf_hash: Buffer }>(
+            'SELECT seq, leaf_hash FROM event_store.events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
+            [size, head, batchSize],
+          );
+          const levels: number[] = [];
+          const indexes: string[] = [];
+          const hashes: Buffer[] = [];
+          for (const [i, row] of rows.entries()) {
+            if (Number(row.seq) !== size + i + 1) throw new Error(`the log has no event at seq ${size + i + 1}: the tree cannot go past a gap`);
+            for (const node of builder.append(row.leaf_hash).slice(1)) {
+              levels.push(node.level);
+              indexes.push(String(node.index));
+              hashes.push(node.hash);
+            }
+          }
+          if (rows.length === 0) throw new Error(`the log has no event at seq ${size + 1} although its head is ${head}`);
+          await client.query('INSERT INTO ledger.tree_nodes (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [levels, indexes, hashes]);
+          await client.query('UPDATE ledger.tree_head SET size = $1, updated_at = now()', [builder.size]);
+          await client.query('COMMIT');
+          this.builder = builder;
+          options.onBatch?.(builder.size, head);
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          this.builder = undefined;
+          throw error;
+        }
+      }
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** The frontier at `size`, from the stored nodes of the root plan. */
+async function resume(client: PoolClient, size: number): Promise<TreeBuilder> {
+  const refs = rootPlan(size).refs;
+  return TreeBuilder.resume(size, await fetchNodes(client, refs));
+}
+
+async function fetchNodes(db: Pick<Pool, 'query'>, refs: readonly NodeRef[]): Promise<Buffer[]> {
+  if (refs.length === 0) return [];
+  const inner = refs.filter((r) => r.level > 0);
+  const leaves = refs.filter((r) => r.level === 0);
+  const { rows } = await db.query<{ level: number; idx: string; hash: Buffer }>(
+    `SELECT level, idx, hash FROM ledger.tree_nodes WHERE (level, idx) IN (SELECT * FROM unnest($1::smallint[], $2::bigint[]))
+     UNION ALL
+     SELECT 0::smallint, seq - 1, leaf_hash FROM event_store.events WHERE seq = ANY($3::bigint[])`,
+    [inner.map((r) => r.level), inner.map((r) => String(r.index)), leaves.map((r) => String(r.index + 1))],
+  );
+  const found = new Map(rows.map((row) => [refKey({ level: Number(row.level), index: Number(row.idx) }), row.hash]));
+  return refs.map((ref) => {
+    const hash = found.get(refKey(ref));
+    if (!hash) throw new Error(`node ${ref.level}/${ref.index} is not in the stored tree: extend the tree first`);
+    return hash;
+  });
+}
