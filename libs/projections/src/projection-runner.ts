@@ -63,18 +63,24 @@ export class ProjectionRunner {
     let position = await this.catchUp((p) => onBatch?.(p));
     onBatch?.(position);
     const iterator = this.store.subscribe(position, { signal, batchSize: this.batchSize })[Symbol.asyncIterator]();
-    let pending = iterator.next();
+    // The next event is asked for while a batch is applied: a failure meanwhile is met where it is awaited.
+    const ask = () => {
+      const next = iterator.next();
+      next.catch(() => undefined);
+      return next;
+    };
+    let pending = ask();
     while (!signal.aborted) {
       const first = await pending;
       if (first.done) return;
       const batch: StoredEvent[] = [first.value];
-      pending = iterator.next();
+      pending = ask();
       // Gather what arrives together (a group commit) into one transaction.
       while (batch.length < this.batchSize) {
         const next = await Promise.race([pending, new Promise<'later'>((r) => setTimeout(() => r('later'), this.gatherMs))]);
         if (next === 'later' || next.done) break;
         batch.push(next.value);
-        pending = iterator.next();
+        pending = ask();
       }
       await this.applyBatch(position, batch);
       position = batch[batch.length - 1].seq;
