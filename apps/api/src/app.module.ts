@@ -10,6 +10,7 @@ import { GovernanceBodiesModule } from './governance-bodies/governance-bodies.mo
 import { HealthModule } from './health/health.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { InfrastructureModule } from './infrastructure.module';
+import { LedgerModule } from './ledger/ledger.module';
 import { loggerOptions } from './logger';
 import { MeetingsModule } from './meetings/meetings.module';
 import { PartiesModule } from './parties/parties.module';
@@ -38,6 +39,7 @@ export class AppModule {
         EvaluationCyclesModule,
         DocumentsModule,
         QueriesModule,
+        LedgerModule,
       ],
     };
   }

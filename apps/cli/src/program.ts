@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerCheckpoint } from './commands/checkpoint.command';
 import { registerExport } from './commands/export.command';
+import { registerKeygen } from './commands/keygen.command';
 import { registerMigrate } from './commands/migrate.command';
 import { registerRebuild } from './commands/rebuild.command';
 import { registerSeed } from './commands/seed.command';
@@ -14,7 +16,9 @@ export function buildProgram(): Command {
     )
     .option('-v, --verbose', 'say more about what is done')
     .showHelpAfterError('(run ledger --help for the commands)');
+  registerCheckpoint(program);
   registerExport(program);
+  registerKeygen(program);
   registerMigrate(program);
   registerRebuild(program);
   registerSeed(program);

@@ -27,7 +27,7 @@ export interface SigningKeyOptions {
  * The checkpoint signing key (DESIGN §4: the database never holds it): LEDGER_SIGNING_KEY (the skey
  * itself), else the file LEDGER_SIGNING_KEY_FILE, else `<data dir>/ledger-signing.key`, generated
  * (mode 0600) for origin LEDGER_ORIGIN on first use — what a fresh machine needs; a deployment
- * provides its own (docs/operations.md).
+ * provides its own with `ledger keygen` and LEDGER_SIGNING_KEY_FILE (ADR 9).
  */
 export function loadSigningKey(options: SigningKeyOptions): SigningKey {
   const env = options.env ?? process.env;
