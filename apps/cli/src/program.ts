@@ -6,6 +6,7 @@ import { registerMigrate } from './commands/migrate.command';
 import { registerRebuild } from './commands/rebuild.command';
 import { registerSeed } from './commands/seed.command';
 import { registerStatus } from './commands/status.command';
+import { registerVerify } from './commands/verify.command';
 
 /** The `ledger` command: one file per subcommand under commands/. */
 export function buildProgram(): Command {
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   registerRebuild(program);
   registerSeed(program);
   registerStatus(program);
+  registerVerify(program);
   return program;
 }

@@ -11,3 +11,4 @@ export * from './note-keys';
 export * from './cosignature';
 export * from './signed-note';
 export * from './checkpoint';
+export * from './verifier';
