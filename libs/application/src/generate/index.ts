@@ -1,0 +1,2 @@
+export { generateHistory, type GenerateHistoryOptions, type HistoryReport } from './generate-history';
+export { Random, hash32 } from './random';
