@@ -5,7 +5,7 @@ import type { Projection } from './projection';
 import { Tables } from './tables';
 
 export interface ProjectionRunnerOptions {
-  /** Events read and applied per transaction while catching up. Default 2000. */
+  /** Events read and applied per transaction while catching up. Default 10,000. */
   batchSize?: number;
   /** While following, how long to gather events that arrive together before applying them. Default 5 ms. */
   gatherMs?: number;
@@ -30,7 +30,7 @@ export class ProjectionRunner {
     private readonly projections: Projection[],
     options: ProjectionRunnerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 2000;
+    this.batchSize = options.batchSize ?? 10000;
     this.gatherMs = options.gatherMs ?? 5;
   }
 
@@ -44,13 +44,23 @@ export class ProjectionRunner {
     return Number(rows[0].seq);
   }
 
-  /** Applies everything up to the store's head at call time (or up to `upTo`), batch after batch. */
+  /**
+   * Applies everything up to the store's head at call time (or up to `upTo`), batch after batch; the
+   * next batch is read while the current one is applied.
+   */
   async catchUp(onBatch?: (position: number, head: number) => void, upTo?: number): Promise<number> {
     const head = upTo ?? (await this.store.head());
     let position = await this.position();
+    const read = (after: number) => {
+      const reading = after < head ? this.store.readAll(after, Math.min(this.batchSize, head - after)) : Promise.resolve([]);
+      reading.catch(() => undefined); // met where it is awaited
+      return reading;
+    };
+    let next = read(position);
     while (position < head) {
-      const events = await this.store.readAll(position, Math.min(this.batchSize, head - position));
+      const events = await next;
       if (events.length === 0) break;
+      next = read(events[events.length - 1].seq);
       await this.applyBatch(position, events);
       position = events[events.length - 1].seq;
       onBatch?.(position, head);

@@ -75,7 +75,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
   const rebuilt = readModelDataSource(options.appUrl, version, projections);
   await rebuilt.initialize();
   try {
-    const runner = new ProjectionRunner(options.store, rebuilt, version, projections, { batchSize: 2000 });
+    const runner = new ProjectionRunner(options.store, rebuilt, version, projections);
     let position = await runner.catchUp(options.onProgress);
     const differences: RebuildReport['differences'] = [];
     if (previous !== null && options.checkOnly) {
@@ -84,7 +84,7 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
       try {
         // The live version at least as far as the rebuilt one, read in one snapshot; then the rebuilt
         // one brought to exactly the same seq, and both compared.
-        await new ProjectionRunner(options.store, live, previous, projections, { batchSize: 2000 }).catchUp(undefined, position);
+        await new ProjectionRunner(options.store, live, previous, projections).catchUp(undefined, position);
         const liveDigest = await digestVersion(live, previous);
         position = await runner.catchUp(options.onProgress, liveDigest.position);
         const rebuiltDigest = await digestVersion(rebuilt, version);

@@ -35,6 +35,8 @@ interface TableState {
   shape: TableShape;
   /** Rows known to exist (as they stand after what this unit of work applied), by key. */
   rows: Map<string, Record<string, unknown>>;
+  /** The keys of `rows` by the value of the first key column (what deletions by part of the key name). */
+  byFirst: Map<unknown, Set<string>>;
   /** Keys known to hold no row. */
   absent: Set<string>;
   /** Keys to write (insert or update) at the next flush. */
@@ -122,12 +124,14 @@ export class Tables {
   deleteWhere<T>(entity: EntityClass<T>, where: Partial<T>): void {
     const state = this.state(entity);
     const pattern = where as Record<string, unknown>;
-    for (const [id, row] of state.rows) {
-      if (!matches(row, pattern)) continue;
-      state.rows.delete(id);
+    const first = state.shape.primary[0];
+    const candidates = first in pattern ? [...(state.byFirst.get(pattern[first]) ?? [])] : [...state.rows.keys()];
+    for (const id of candidates) {
+      const row = state.rows.get(id);
+      if (!row || !matches(row, pattern)) continue;
+      this.forget(state, id, row);
       state.dirty.delete(id);
       state.absent.add(id);
-      this.size--;
     }
     if (state.shape.primary.every((p) => p in pattern)) state.deleted.add(this.keyOf(state, pattern));
     else state.deletedWhere.push({ ...pattern });
@@ -191,16 +195,31 @@ export class Tables {
   private state(entity: Function): TableState {
     let state = this.states.get(entity);
     if (!state) {
-      state = { shape: shapeOf(entity), rows: new Map(), absent: new Set(), dirty: new Set(), deleted: new Set(), deletedWhere: [] };
+      state = { shape: shapeOf(entity), rows: new Map(), byFirst: new Map(), absent: new Set(), dirty: new Set(), deleted: new Set(), deletedWhere: [] };
       this.states.set(entity, state);
     }
     return state;
   }
 
   private remember(state: TableState, id: string, row: Record<string, unknown>): void {
-    if (!state.rows.has(id)) this.size++;
+    if (!state.rows.has(id)) {
+      this.size++;
+      const first = row[state.shape.primary[0]];
+      let ids = state.byFirst.get(first);
+      if (!ids) state.byFirst.set(first, (ids = new Set()));
+      ids.add(id);
+    }
     state.rows.set(id, row);
     state.absent.delete(id);
+  }
+
+  private forget(state: TableState, id: string, row: Record<string, unknown>): void {
+    state.rows.delete(id);
+    const first = row[state.shape.primary[0]];
+    const ids = state.byFirst.get(first);
+    ids?.delete(id);
+    if (ids?.size === 0) state.byFirst.delete(first);
+    this.size--;
   }
 
   private keyOf(state: TableState, row: Record<string, unknown>): string {
