@@ -5,7 +5,7 @@ import type { Projection } from './projection';
 import { Tables } from './tables';
 
 export interface ProjectionRunnerOptions {
-  /** Events read and applied per transaction while catching up. Default 10,000. */
+  /** Events read and applied per transaction while catching up. Default 50,000. */
   batchSize?: number;
   /** While following, how long to gather events that arrive together before applying them. Default 5 ms. */
   gatherMs?: number;
@@ -30,7 +30,7 @@ export class ProjectionRunner {
     private readonly projections: Projection[],
     options: ProjectionRunnerOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 10000;
+    this.batchSize = options.batchSize ?? 50000;
     this.gatherMs = options.gatherMs ?? 5;
   }
 
