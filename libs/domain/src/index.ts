@@ -12,3 +12,4 @@ export * from './party/party';
 export * from './contract/contract';
 export * from './amendment/amendment';
 export * from './upcasting';
+export * from './deciders';

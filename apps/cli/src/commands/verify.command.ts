@@ -5,20 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSigningKey, toRecorded } from '@mel/application';
 import { type Database, projectRoot } from '@mel/database';
-import {
-  amendmentDecider,
-  commitmentDecider,
-  contractDecider,
-  currentSchemaVersion,
-  type Decider,
-  type DomainEvent,
-  documentDecider,
-  evaluationCycleDecider,
-  governanceBodyDecider,
-  indicatorDecider,
-  meetingDecider,
-  partyDecider,
-} from '@mel/domain';
+import { currentSchemaVersion, DECIDERS, deciderOfStream } from '@mel/domain';
 import {
   type CheckpointInput,
   entryLines,
@@ -111,24 +98,11 @@ export function registerVerify(program: Command): void {
  * known aggregate, a schema version newer than this code knows, and an event `evolve` throws on.
  */
 export function domainReplay(): ReplayHook {
-  const deciders = ([
-    amendmentDecider,
-    commitmentDecider,
-    contractDecider,
-    documentDecider,
-    evaluationCycleDecider,
-    governanceBodyDecider,
-    indicatorDecider,
-    meetingDecider,
-    partyDecider,
-  ] as unknown as Decider<unknown, DomainEvent, unknown>[])
-    .map((decider) => ({ prefix: `${decider.aggregate}-`, decider }))
-    .sort((a, b) => b.prefix.length - a.prefix.length);
   const states = new Map<string, unknown>();
   return (envelope) => {
-    const decider = deciders.find(({ prefix }) => envelope.streamId.startsWith(prefix))?.decider;
+    const decider = deciderOfStream(envelope.streamId);
     if (decider === undefined) {
-      throw new ReplayRejection('unknown-stream-type', `no aggregate of the domain owns stream ${envelope.streamId} (${deciders.map((d) => d.decider.aggregate).join(', ')})`);
+      throw new ReplayRejection('unknown-stream-type', `no aggregate of the domain owns stream ${envelope.streamId} (${DECIDERS.map((d) => d.aggregate).join(', ')})`);
     }
     const current = currentSchemaVersion(envelope.type);
     if (envelope.schemaVersion > current) {

@@ -1,17 +1,5 @@
 import { resolve } from 'node:path';
-import {
-  amendmentDecider,
-  commitmentDecider,
-  contractDecider,
-  type Decider,
-  type DomainEvent,
-  evaluationCycleDecider,
-  fold,
-  governanceBodyDecider,
-  indicatorDecider,
-  meetingDecider,
-  partyDecider,
-} from '@mel/domain';
+import { deciderOfStream, fold } from '@mel/domain';
 import { type EventEnvelope, PostgresEventStore } from '@mel/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
 import { toRecorded } from '../command-executor';
@@ -20,11 +8,6 @@ import { generateHistory, type HistoryReport } from './generate-history';
 
 const projectRoot = resolve(__dirname, '../../../..');
 const EVENTS = 5000;
-
-/** The decider of each stream, by the aggregate its id begins with (the longest first: governance-body before …). */
-const DECIDERS = [governanceBodyDecider, evaluationCycleDecider, commitmentDecider, indicatorDecider, meetingDecider, amendmentDecider, contractDecider, partyDecider]
-  .map((d) => d as unknown as Decider<unknown, DomainEvent, { exists: boolean }>)
-  .sort((a, b) => b.aggregate.length - a.aggregate.length);
 
 async function readAll(store: PostgresEventStore): Promise<EventEnvelope[]> {
   const events: EventEnvelope[] = [];
@@ -88,10 +71,10 @@ describe('generateHistory', () => {
     }
     expect(streams.size).toBeGreaterThan(100);
     for (const [streamId, events] of streams) {
-      const decider = DECIDERS.find((d) => streamId.startsWith(`${d.aggregate}-`));
+      const decider = deciderOfStream(streamId);
       expect({ streamId, decider: decider?.aggregate }).toEqual({ streamId, decider: expect.any(String) });
       expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
-      const state = fold(decider!, events.map(toRecorded));
+      const state = fold(decider!, events.map(toRecorded)) as { exists: boolean };
       expect({ streamId, exists: state.exists }).toEqual({ streamId, exists: true });
     }
   });

@@ -1,19 +1,9 @@
 import { resolve } from 'node:path';
 import { loadMelSeed, runSeed } from '@mel/application';
-import {
-  amendmentDecider,
-  commitmentDecider,
-  contractDecider,
-  documentDecider,
-  evaluationCycleDecider,
-  governanceBodyDecider,
-  indicatorDecider,
-  meetingDecider,
-  partyDecider,
-} from '@mel/domain';
+import { commitmentDecider, indicatorDecider, deciderOfStream } from '@mel/domain';
 import { type Clock, PostgresEventStore } from '@mel/event-store';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
-import { effectiveHistory, entityHistory, type HistoryDecider, recordedHistory, stateAsOf, UNAPPLIED_REASON } from './entity-history';
+import { effectiveHistory, entityHistory, recordedHistory, stateAsOf, UNAPPLIED_REASON } from './entity-history';
 
 const rep = { subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' };
 const admin = { subject: 'user-admin', role: 'administrator' };
@@ -210,11 +200,6 @@ describe('entity history', () => {
 describe('entity history of the seeded contract', () => {
   let db: TestDatabase;
   let store: PostgresEventStore;
-  /** Longest prefix first: `governance-body-…` is not read as a stream of some `governance` aggregate. */
-  const deciders: (HistoryDecider<unknown> & { aggregate: string })[] = [
-    governanceBodyDecider, evaluationCycleDecider, amendmentDecider, commitmentDecider, contractDecider, documentDecider, indicatorDecider, meetingDecider, partyDecider,
-  ].sort((a, b) => b.aggregate.length - a.aggregate.length);
-
   beforeAll(async () => {
     db = await createTestDatabase();
     store = new PostgresEventStore({ connectionString: db.appUrl });
@@ -231,7 +216,7 @@ describe('entity history of the seeded contract', () => {
     expect(streamIds.length).toBeGreaterThan(10);
     const kinds = new Set<string>();
     for (const streamId of streamIds) {
-      const decider = deciders.find((d) => streamId.startsWith(`${d.aggregate}-`));
+      const decider = deciderOfStream(streamId);
       expect({ streamId, decider: decider?.aggregate }).toEqual({ streamId, decider: expect.any(String) });
       kinds.add(decider!.aggregate);
       const recorded = await entityHistory(store, decider!, streamId, 'recorded');
