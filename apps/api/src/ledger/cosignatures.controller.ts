@@ -1,4 +1,4 @@
-import { Body, Controller, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -13,8 +13,8 @@ import {
 import { toCheckpoint } from '@mel/application';
 import { CheckpointError, NoteError, parseNote, verifyCheckpoint, VerificationError } from '@mel/ledger';
 import type { Request, Response } from 'express';
-import { BodyParseError, RequestFieldError } from '../shared/problem-details';
-import { LedgerProblem, LedgerProblemFilter, noCheckpointOfSize } from './ledger-problem';
+import { BodyParseError, RequestFieldError, RuleProblem } from '../shared/problem-details';
+import { noCheckpointOfSize } from './ledger-problem';
 import { LedgerReader } from './ledger-reader';
 import { SizeParam } from './ledger.dto';
 import { LedgerService } from './ledger.service';
@@ -32,7 +32,6 @@ const CLOCK_SKEW_SECONDS = 60;
  */
 @ApiTags('ledger')
 @Controller('ledger')
-@UseFilters(LedgerProblemFilter)
 export class CosignaturesController {
   constructor(
     private readonly ledger: LedgerService,
@@ -73,7 +72,7 @@ export class CosignaturesController {
       throw error;
     }
     if (text !== parseNote(stored.note).text) {
-      throw new LedgerProblem(
+      throw new RuleProblem(
         422,
         'CosignatureMustCoverTheStoredCheckpoint',
         'The note is not the stored checkpoint',
@@ -86,7 +85,7 @@ export class CosignaturesController {
       throw knownWitnessProblem('this ledger accepts cosignatures from the witnesses of LEDGER_WITNESS_KEYS, and none is configured');
     }
     const key = this.ledger.signingKey;
-    if (!key) throw new LedgerProblem(503, 'SigningKeyMustBeLoaded', 'The checkpoint signing key is not loaded', 'the API could not load its checkpoint signing key; its log says why', undefined, {}, 60);
+    if (!key) throw new RuleProblem(503, 'SigningKeyMustBeLoaded', 'The checkpoint signing key is not loaded', 'the API could not load its checkpoint signing key; its log says why', undefined, {}, 60);
 
     let verified: ReturnType<typeof verifyCheckpoint>;
     try {
@@ -127,7 +126,7 @@ async function noteOf(req: Request, body: unknown): Promise<Buffer | string> {
     if (typeof value !== 'string') throw new RequestFieldError('note', 'isString', 'note must be a string: the cosigned checkpoint note');
     note = value;
   } else {
-    throw new LedgerProblem(415, 'BodyMustBeTextOrJson', 'The body must be text/plain or application/json', 'send the cosigned note as text/plain, or as JSON { note }', 'Content-Type');
+    throw new RuleProblem(415, 'BodyMustBeTextOrJson', 'The body must be text/plain or application/json', 'send the cosigned note as text/plain, or as JSON { note }', 'Content-Type');
   }
   if (note.length === 0) throw new RequestFieldError('note', 'NoteMustBeGiven', 'the body carries no note: send the cosigned checkpoint note');
   return note;
@@ -144,14 +143,14 @@ async function readBody(req: Request): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-function knownWitnessProblem(detail: string): LedgerProblem {
-  return new LedgerProblem(422, 'CosignatureMustBeOfAKnownWitness', 'No known witness cosigned the checkpoint', detail, 'note');
+function knownWitnessProblem(detail: string): RuleProblem {
+  return new RuleProblem(422, 'CosignatureMustBeOfAKnownWitness', 'No known witness cosigned the checkpoint', detail, 'note');
 }
 
 /** A verification failure as problem details naming the rule; anything else is left to the 500. */
 function refusal(error: unknown): unknown {
   if (!(error instanceof VerificationError)) return error;
-  const problem = (rule: string, title: string) => new LedgerProblem(422, rule, title, error.message, 'note');
+  const problem = (rule: string, title: string) => new RuleProblem(422, rule, title, error.message, 'note');
   if (error instanceof NoteError) {
     if (error.code === 'bad-signature') return problem('CosignatureMustVerify', 'A signature of the note does not verify');
     if (error.code === 'cosignature-in-future') return problem('CosignatureMustNotBeDatedInTheFuture', 'The cosignature is dated in the future');

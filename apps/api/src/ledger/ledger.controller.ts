@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, Query, Req, Res, UseFilters } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -10,8 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { RequestFieldError } from '../shared/problem-details';
-import { LedgerProblem, LedgerProblemFilter, noCheckpointOfSize } from './ledger-problem';
+import { RequestFieldError, RuleProblem } from '../shared/problem-details';
+import { noCheckpointOfSize } from './ledger-problem';
 import { type CheckpointView, LedgerReader } from './ledger-reader';
 import { CheckpointsQuery, ConsistencyQuery, InclusionQuery, SeqParam, SizeParam } from './ledger.dto';
 import { LedgerService } from './ledger.service';
@@ -26,7 +26,6 @@ const TEXT = 'text/plain; charset=utf-8';
  */
 @ApiTags('ledger')
 @Controller('ledger')
-@UseFilters(LedgerProblemFilter)
 export class LedgerController {
   constructor(
     private readonly ledger: LedgerService,
@@ -40,7 +39,7 @@ export class LedgerController {
   key() {
     const key = this.ledger.signingKey;
     if (!key) {
-      throw new LedgerProblem(503, 'SigningKeyMustBeLoaded', 'The checkpoint signing key is not loaded', 'the API could not load its checkpoint signing key; its log says why', undefined, {}, 60);
+      throw new RuleProblem(503, 'SigningKeyMustBeLoaded', 'The checkpoint signing key is not loaded', 'the API could not load its checkpoint signing key; its log says why', undefined, {}, 60);
     }
     return { origin: key.name, verifierKey: key.vkey, keyId: this.ledger.keyId, algorithm: 'Ed25519', witnesses: this.ledger.config.witnesses };
   }
@@ -136,13 +135,13 @@ export class LedgerController {
   @ApiConflictResponse({ description: 'No checkpoint covers the event yet (CheckpointMustCoverTheEvent, with nextCheckpointAt and Retry-After)' })
   async receipt(@Param() params: SeqParam) {
     const entry = await this.reader.entry(params.seq);
-    if (!entry) throw new LedgerProblem(404, 'EventMustExist', 'No event of that seq', `the ledger has no event of seq ${params.seq}`, 'seq');
+    if (!entry) throw new RuleProblem(404, 'EventMustExist', 'No event of that seq', `the ledger has no event of seq ${params.seq}`, 'seq');
     const checkpoint = await this.reader.covering(params.seq);
     if (!checkpoint) {
       const latest = await this.reader.latest();
       const next = this.ledger.nextScheduledCheckpoint;
       const seconds = Math.max(1, Math.ceil((next.getTime() - Date.now()) / 1000));
-      throw new LedgerProblem(
+      throw new RuleProblem(
         409,
         'CheckpointMustCoverTheEvent',
         'No checkpoint covers this event yet',
@@ -179,7 +178,7 @@ export class LedgerController {
     const latest = await this.reader.latest();
     if (latest) return latest;
     const hint = field ? `; give ${field} to prove against the tree as it is` : '';
-    throw new LedgerProblem(404, 'CheckpointMustExist', 'No checkpoint signed yet', `the ledger has signed no checkpoint yet${hint}`, field);
+    throw new RuleProblem(404, 'CheckpointMustExist', 'No checkpoint signed yet', `the ledger has signed no checkpoint yet${hint}`, field);
   }
 
   private async checkWithinTree(field: string, size: number): Promise<void> {

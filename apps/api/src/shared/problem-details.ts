@@ -78,6 +78,27 @@ export class ReadModelsBehindError extends Error {
 export class ActorRequiredError extends Error {}
 
 /**
+ * A refusal that is not a malformed request nor a domain rule (no checkpoint yet, a cosignature that
+ * does not verify…): its status, the rule that must hold, and `field` what is at fault.
+ */
+export class RuleProblem extends Error {
+  constructor(
+    readonly status: number,
+    readonly rule: string,
+    readonly title: string,
+    detail: string,
+    readonly field?: string,
+    /** Extension members of the problem details (e.g. nextCheckpointAt). */
+    readonly extensions: Record<string, unknown> = {},
+    /** Sent as Retry-After when given. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(detail);
+    this.name = 'RuleProblem';
+  }
+}
+
+/**
  * The one place where errors become HTTP answers (DESIGN §7.3): every refusal is RFC 9457 problem
  * details (application/problem+json) naming the rule and, when there is one, the field. Anything
  * unexpected is a 500 that is logged, and says nothing of its internals.
@@ -116,6 +137,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         rule: first?.rule,
         field: first?.field,
         errors: exception.errors,
+      };
+    }
+    if (exception instanceof RuleProblem) {
+      return {
+        type: `${TYPE_BASE}${exception.rule}`,
+        title: exception.title,
+        status: exception.status,
+        detail: exception.message,
+        rule: exception.rule,
+        ...(exception.field !== undefined && { field: exception.field }),
+        ...exception.extensions,
+        ...(exception.retryAfterSeconds !== undefined && { retryAfterSeconds: exception.retryAfterSeconds }),
       };
     }
     if (exception instanceof ReadModelsBehindError) {
