@@ -84,12 +84,53 @@ describe('ProjectionRunner', () => {
         await commitmentsProjection.apply(event, tables);
       },
     };
-    await expect(new ProjectionRunner(store, crashing, crashVersion, [dying], { batchSize: 25 }).catchUp()).rejects.toThrow('killed');
+    await expect(new ProjectionRunner(store, crashing, crashVersion, [dying], { batchSize: 25, commitEveryMs: 0 }).catchUp()).rejects.toThrow('killed');
     const [{ seq }] = await crashing.query('SELECT seq FROM projections.checkpoints WHERE version = $1', [crashVersion]);
     expect(Number(seq)).toBe(50); // two whole batches, nothing of the third
 
     await new ProjectionRunner(store, crashing, crashVersion, [commitmentsProjection], { batchSize: 25 }).catchUp();
     expect(await rows(crashing)).toEqual(await rows(reference));
+  });
+
+  it('builds new tables in memory over several batches, writes them once at the end, and loses nothing on a crash before', async () => {
+    const reference = await dataSource();
+    const fresh = await createVersion(db.adminUrl);
+    const source = readModelDataSource(db.appUrl, fresh);
+    await source.initialize();
+    sources.push(source);
+    const written = async () => {
+      const [{ seq }] = await source.query('SELECT seq FROM projections.checkpoints WHERE version = $1', [fresh]);
+      const [{ n }] = await source.query(`SELECT count(*)::int AS n FROM "rm_v${fresh}".commitments`);
+      return { seq: Number(seq), rows: n };
+    };
+    // Dies in its third batch: nothing was written, the checkpoint stayed at 0.
+    let applied = 0;
+    const dying: Projection = {
+      ...commitmentsProjection,
+      async apply(event: StoredEvent, tables: Tables) {
+        if (++applied === 60) throw new Error('killed');
+        await commitmentsProjection.apply(event, tables);
+      },
+    };
+    await expect(new ProjectionRunner(store, source, fresh, [dying], { batchSize: 25 }).catchUp()).rejects.toThrow('killed');
+    expect(await written()).toEqual({ seq: 0, rows: 0 });
+
+    // Catches up again: between batches nothing is written; at the end, every row and the checkpoint at once.
+    const seen: { seq: number; rows: number }[] = [];
+    const last = await store.head();
+    const watching: Projection = {
+      ...commitmentsProjection,
+      async apply(event: StoredEvent, tables: Tables) {
+        if (event.seq % 25 === 1 && event.seq < last - 25) seen.push(await written()); // each batch but the last
+        await commitmentsProjection.apply(event, tables);
+      },
+    };
+    const head = await new ProjectionRunner(store, source, fresh, [watching], { batchSize: 25 }).catchUp();
+    expect(head).toBe(last);
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.every((s) => s.seq === 0 && s.rows === 0)).toBe(true);
+    expect(await written()).toEqual({ seq: head, rows: 10 });
+    expect(await rows(source)).toEqual(await rows(reference));
   });
 
   it('lets two runners race on one version without applying any event twice', async () => {

@@ -9,6 +9,19 @@ export interface ProjectionRunnerOptions {
   batchSize?: number;
   /** While following, how long to gather events that arrive together before applying them. Default 5 ms. */
   gatherMs?: number;
+  /**
+   * While catching up tables built from empty (a new version, a rebuild), how long batches may be
+   * applied in memory only before they are committed (rows, then checkpoints, in one transaction).
+   * The end of a catch-up always commits. Default 30,000 ms; 0 commits every batch.
+   */
+  commitEveryMs?: number;
+}
+
+/** A projection's rows in memory: committed up to `at` (its checkpoint, moved by this runner), applied up to `applied`. */
+interface Unit {
+  tables: Tables;
+  at: number;
+  applied: number;
 }
 
 /**
@@ -20,8 +33,9 @@ export interface ProjectionRunnerOptions {
 export class ProjectionRunner {
   private readonly batchSize: number;
   private readonly gatherMs: number;
+  private readonly commitEveryMs: number;
   /** Each projection's rows in memory, valid while its checkpoint is still `at` (this runner moved it there). */
-  private readonly units = new Map<string, { tables: Tables; at: number }>();
+  private readonly units = new Map<string, Unit>();
 
   constructor(
     private readonly store: EventStore,
@@ -32,6 +46,7 @@ export class ProjectionRunner {
   ) {
     this.batchSize = options.batchSize ?? 50000;
     this.gatherMs = options.gatherMs ?? 5;
+    this.commitEveryMs = options.commitEveryMs ?? 30_000;
   }
 
   /** The seq up to which every projection of this version has applied the store. */
@@ -46,7 +61,9 @@ export class ProjectionRunner {
 
   /**
    * Applies everything up to the store's head at call time (or up to `upTo`), batch after batch; the
-   * next batch is read while the current one is applied.
+   * next batch is read while the current one is applied. Tables built from empty by this runner are
+   * written once per `commitEveryMs` rather than once per batch (a row changed by many batches is
+   * written once): a crash meanwhile loses that work, never an event (ADR 7).
    */
   async catchUp(onBatch?: (position: number, head: number) => void, upTo?: number): Promise<number> {
     const head = upTo ?? (await this.store.head());
@@ -57,12 +74,18 @@ export class ProjectionRunner {
       return reading;
     };
     let next = read(position);
+    let committedAt = Date.now();
     while (position < head) {
       const events = await next;
       if (events.length === 0) break;
-      next = read(events[events.length - 1].seq);
-      await this.applyBatch(position, events);
-      position = events[events.length - 1].seq;
+      const to = events[events.length - 1].seq;
+      next = read(to);
+      const commit = to >= head || Date.now() - committedAt >= this.commitEveryMs || !(await this.applyInMemory(position, events));
+      if (commit) {
+        await this.applyBatch(position, events);
+        committedAt = Date.now();
+      }
+      position = to;
       onBatch?.(position, head);
     }
     return position;
@@ -99,7 +122,42 @@ export class ProjectionRunner {
     await iterator.return?.(undefined);
   }
 
-  /** Applies `events` (seq from `from + 1`, contiguous) in one transaction with the checkpoints. */
+  /**
+   * Applies `events` (seq from `from + 1`, contiguous) to tables that this runner holds whole in memory,
+   * without writing; false (nothing applied) when a projection's tables are not such, or not at `from`.
+   * The next `applyBatch` writes what was applied so, with the checkpoints, in one transaction.
+   */
+  private async applyInMemory(from: number, events: StoredEvent[]): Promise<boolean> {
+    if (this.units.size === 0 && from === 0) {
+      // Tables of checkpoints still at 0 are empty: build them in memory from the first batch.
+      const rows: { projection: string; seq: string }[] = await this.dataSource.query(
+        'SELECT projection, seq FROM projections.checkpoints WHERE version = $1 AND projection = ANY($2)',
+        [this.version, this.projections.map((p) => p.name)],
+      );
+      if (rows.length !== this.projections.length || rows.some((r) => Number(r.seq) !== 0)) return false;
+      for (const projection of this.projections) this.units.set(projection.name, { tables: new Tables(true), at: 0, applied: 0 });
+    }
+    const units = this.projections.map((p) => this.units.get(p.name));
+    if (units.some((unit) => !unit || !unit.tables.isComplete || unit.tables.isFull || unit.applied !== from)) return false;
+    const to = events[events.length - 1].seq;
+    const upcasted = events.map((event) => upcast(event));
+    try {
+      for (const [i, projection] of this.projections.entries()) {
+        const unit = units[i]!;
+        for (const event of upcasted) await projection.apply(event, unit.tables);
+        unit.applied = to;
+      }
+    } catch (error) {
+      this.units.clear();
+      throw error;
+    }
+    return true;
+  }
+
+  /**
+   * Applies `events` (seq from `from + 1`, contiguous) in one transaction with the checkpoints, together
+   * with what was applied in memory before them.
+   */
   async applyBatch(from: number, events: StoredEvent[]): Promise<void> {
     const to = events[events.length - 1].seq;
     // Projections see every event at the current schema version of its type.
@@ -115,15 +173,15 @@ export class ProjectionRunner {
         const at = new Map(rows.map((r) => [r.projection, Number(r.seq)]));
         for (const projection of this.projections) {
           const checkpoint = at.get(projection.name) ?? 0;
-          if (checkpoint < from) {
-            throw new Error(`projection ${projection.name} is at seq ${checkpoint}, behind the batch from ${from}: catch it up first`);
-          }
           if (to <= checkpoint) continue;
           // Rows in memory hold only while nobody else moved the checkpoint; from seq 0 the tables are empty.
           let unit = this.units.get(projection.name);
-          if (!unit || unit.at !== checkpoint) unit = { tables: new Tables(checkpoint === 0), at: checkpoint };
+          if (!unit || unit.at !== checkpoint) unit = { tables: new Tables(checkpoint === 0), at: checkpoint, applied: checkpoint };
+          if (unit.applied < from) {
+            throw new Error(`projection ${projection.name} is at seq ${unit.applied}, behind the batch from ${from}: catch it up first`);
+          }
           unit.tables.useLoader(manager);
-          for (const event of upcasted) if (event.seq > checkpoint) await projection.apply(event, unit.tables);
+          for (const event of upcasted) if (event.seq > unit.applied) await projection.apply(event, unit.tables);
           await unit.tables.flush(manager, schema);
           unit.tables.useLoader(null);
           applied.push({ name: projection.name, tables: unit.tables });
@@ -141,7 +199,7 @@ export class ProjectionRunner {
     }
     for (const { name, tables } of applied) {
       tables.committed();
-      this.units.set(name, { tables, at: to });
+      this.units.set(name, { tables, at: to, applied: to });
     }
   }
 

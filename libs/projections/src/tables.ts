@@ -68,6 +68,16 @@ export class Tables {
     private readonly maxRows = 1_000_000,
   ) {}
 
+  /** True while every row of the tables is in memory: a miss means no row, and nothing is read. */
+  get isComplete(): boolean {
+    return this.complete;
+  }
+
+  /** True when more rows are in memory than the unit keeps after a flush. */
+  get isFull(): boolean {
+    return this.size > this.maxRows;
+  }
+
   /** The manager misses are read through (the transaction being applied). */
   useLoader(manager: EntityManager | null): void {
     this.loader = manager;
@@ -152,14 +162,13 @@ export class Tables {
         const keys = Object.keys(pattern);
         await manager.query(`DELETE FROM ${target} WHERE ${keys.map((k, i) => `"${column(k)}" = $${i + 1}`).join(' AND ')}`, keys.map((k) => pattern[k]));
       }
+      const pk = primary.map((p) => `"${column(p)}"`).join(', ');
       if (state.deleted.size > 0) {
         const keys = [...state.deleted].map((id) => JSON.parse(id) as unknown[]);
         const rows = keys.map((values) => Object.fromEntries(primary.map((p, i) => [column(p), values[i]])));
-        const pk = primary.map((p) => `"${column(p)}"`).join(', ');
-        await manager.query(
-          `DELETE FROM ${target} WHERE (${pk}) IN (SELECT ${pk} FROM jsonb_populate_recordset(NULL::${target}, $1::jsonb))`,
-          [JSON.stringify(rows)],
-        );
+        for (const chunk of jsonChunks(rows)) {
+          await manager.query(`DELETE FROM ${target} WHERE (${pk}) IN (SELECT ${pk} FROM jsonb_populate_recordset(NULL::${target}, $1::jsonb))`, [chunk]);
+        }
       }
       if (state.dirty.size > 0) {
         const rows = [...state.dirty].map((id) => {
@@ -167,13 +176,14 @@ export class Tables {
           return Object.fromEntries(columns.map(([property, name]) => [name, row[property] ?? null]));
         });
         const names = columns.map(([, name]) => `"${name}"`).join(', ');
-        const pk = primary.map((p) => `"${column(p)}"`).join(', ');
         const others = columns.filter(([p]) => !primary.includes(p)).map(([, name]) => `"${name}" = EXCLUDED."${name}"`);
-        await manager.query(
-          `INSERT INTO ${target} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${target}, $1::jsonb) ` +
-            `ON CONFLICT (${pk}) DO ${others.length ? `UPDATE SET ${others.join(', ')}` : 'NOTHING'}`,
-          [JSON.stringify(rows)],
-        );
+        for (const chunk of jsonChunks(rows)) {
+          await manager.query(
+            `INSERT INTO ${target} (${names}) SELECT ${names} FROM jsonb_populate_recordset(NULL::${target}, $1::jsonb) ` +
+              `ON CONFLICT (${pk}) DO ${others.length ? `UPDATE SET ${others.join(', ')}` : 'NOTHING'}`,
+            [chunk],
+          );
+        }
       }
     }
   }
@@ -236,6 +246,25 @@ export class Tables {
     return state.deletedWhere.some((pattern) => matches(key, pattern));
   }
 }
+
+/** Rows as JSON arrays of at most about CHUNK_CHARS characters: one statement's parameter stays small. */
+function* jsonChunks(rows: Record<string, unknown>[]): Iterable<string> {
+  let parts: string[] = [];
+  let length = 0;
+  for (const row of rows) {
+    const json = JSON.stringify(row);
+    parts.push(json);
+    length += json.length + 1;
+    if (length >= CHUNK_CHARS) {
+      yield `[${parts.join(',')}]`;
+      parts = [];
+      length = 0;
+    }
+  }
+  if (parts.length > 0) yield `[${parts.join(',')}]`;
+}
+
+const CHUNK_CHARS = 16 * 1024 * 1024;
 
 function matches(row: Record<string, unknown>, pattern: Record<string, unknown>): boolean {
   return Object.entries(pattern).every(([k, v]) => row[k] === v);
