@@ -3,6 +3,7 @@ import { PostgresEventStore } from '@mel/event-store';
 import { apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fetchAs } from '../support/tokens';
 
 /**
  * The amendments register: one amendment walked through the command API from its proposal to its entry
@@ -42,7 +43,7 @@ describe('the amendments register', () => {
 
   const { post, step } = apiClient(() => ({ api, store }));
   const get = async (path: string) => {
-    const response = await fetch(`${api.url}${path}`);
+    const response = await fetchAs(`${api.url}${path}`);
     return { status: response.status, headers: response.headers, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 

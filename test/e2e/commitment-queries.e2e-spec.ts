@@ -1,17 +1,18 @@
 import { rebuild } from '@mel/projections';
 import { seededApi } from '../support/seeded-api';
+import { fetchAs } from '../support/tokens';
 
 /** Reading commitments: filters, cursors, read-your-writes, and states as of a date on both clocks. */
-const mel = JSON.stringify({ subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' });
+const mel = { subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' };
 
 describe('commitment queries', () => {
   const ledger = seededApi();
   const get = async (path: string) => {
-    const response = await fetch(`${ledger.api.url}${path}`); // no retry: the 503 is what one test looks for
+    const response = await fetchAs(`${ledger.api.url}${path}`); // no retry: the 503 is what one test looks for
     return { status: response.status, headers: response.headers, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   const post = async (path: string, body: object) => {
-    const response = await fetch(`${ledger.api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-actor': mel }, body: JSON.stringify(body) });
+    const response = await fetchAs(`${ledger.api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, mel);
     return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 
@@ -97,12 +98,12 @@ describe('commitment queries across a rebuild', () => {
     const report = await rebuild({ adminUrl: ledger.db.adminUrl, appUrl: ledger.db.appUrl, store: ledger.store });
     expect(report.switched).toBe(true);
     // Straight after the switch, reads go on (from the version the API still holds).
-    expect((await fetch(`${ledger.api.url}/commitments`)).status).toBe(200);
-    const written = await fetch(`${ledger.api.url}/commitments/mobilimel/reports`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-ledger-actor': mel },
-      body: JSON.stringify({ reportId: 'r-after-rebuild', period: '2025', summary: 'après la reconstruction', evidence: [] }),
-    });
+    expect((await fetchAs(`${ledger.api.url}/commitments`)).status).toBe(200);
+    const written = await fetchAs(
+      `${ledger.api.url}/commitments/mobilimel/reports`,
+      { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reportId: 'r-after-rebuild', period: '2025', summary: 'après la reconstruction', evidence: [] }) },
+      mel,
+    );
     const { seq } = (await written.json()) as { seq: number };
     await new Promise((r) => setTimeout(r, 2500)); // the API notices the switch within 2 s
     const read = await getRetrying(`/commitments/mobilimel?seq=${seq}`);

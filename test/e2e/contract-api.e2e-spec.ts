@@ -5,7 +5,7 @@ import { type ApiAnswer, apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-/** Who acts (the X-Ledger-Actor header, never the body). The administrator holds the mandate of the 7 May 2024 ceremony. */
+/** Who acts (a bearer token's claims, never the body). The administrator holds the mandate of the 7 May 2024 ceremony. */
 const admin = { subject: 'user-admin-1', role: 'administrator', mandate: 'signature-2024-05-07' };
 const rep = (partyId: string) => ({ subject: `user-${partyId}`, role: 'signatory-representative', partyId });
 const melRep = rep('party-mel');

@@ -4,6 +4,7 @@ import { rebuild } from '@mel/projections';
 import { apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fetchAs } from '../support/tokens';
 
 /**
  * The contract's life, through HTTP only, as its people would live it: the signature of the contract,
@@ -283,7 +284,7 @@ describe('the life of the contract, through the API', () => {
   it('leaves read models that a rebuild from seq 0 reproduces exactly (ledger rebuild --check)', async () => {
     const head = await store.head();
     // The API's projector has applied everything once a query naming the head is answered.
-    for (let attempt = 0; (await fetch(`${api.url}/commitments?seq=${head}`)).status !== 200; attempt++) {
+    for (let attempt = 0; (await fetchAs(`${api.url}/commitments?seq=${head}`)).status !== 200; attempt++) {
       if (attempt > 10) throw new Error('the read models did not reach the head');
     }
     const report = await rebuild({ adminUrl: db.adminUrl, appUrl: db.appUrl, store, checkOnly: true });

@@ -3,6 +3,7 @@ import { PostgresEventStore } from '@mel/event-store';
 import { apiClient } from '../support/api-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fetchAs } from '../support/tokens';
 
 /**
  * An entity's successive states over HTTP (GET /…/:id/history), on both clocks, around a correction
@@ -56,7 +57,7 @@ describe('entity history and the audit trail as of a date', () => {
   /** GET, the body parsed; a 503 (read models starting) is retried as Retry-After says. */
   const get = async (path: string) => {
     for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${api.url}${path}`);
+      const response = await fetchAs(`${api.url}${path}`);
       if (response.status !== 503 || attempt === 10) return { status: response.status, headers: response.headers, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
       await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get('retry-after') ?? 1)));
     }

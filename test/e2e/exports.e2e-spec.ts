@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMITMENTS_CSV_HEADER } from '@mel/projections';
 import { seededApi } from '../support/seeded-api';
+import { fetchAs } from '../support/tokens';
 
 describe('open-data exports (e2e)', () => {
   const ctx = seededApi();
@@ -11,7 +12,7 @@ describe('open-data exports (e2e)', () => {
   /** The raw body, after the read models have caught up (a 503 is retried). */
   async function raw(path: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
     for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${ctx.api.url}${path}`);
+      const response = await fetchAs(`${ctx.api.url}${path}`);
       if (response.status !== 503 || attempt === 10) return { status: response.status, headers: response.headers, bytes: Buffer.from(await response.arrayBuffer()) };
       await new Promise((r) => setTimeout(r, 1000));
     }
@@ -102,9 +103,9 @@ describe('open-data exports (e2e)', () => {
   });
 
   it('keeps a draft out of the open data until it is proposed, then publishes it with its whole history', async () => {
-    const mel = JSON.stringify({ subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' });
+    const mel = { subject: 'user-mel', role: 'signatory-representative', partyId: 'party-mel' };
     const send = async (path: string, body: object) => {
-      const response = await fetch(`${ctx.api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-ledger-actor': mel }, body: JSON.stringify(body) });
+      const response = await fetchAs(`${ctx.api.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, mel);
       expect(response.status).toBe(201);
       return (await response.json()) as { seq: number };
     };

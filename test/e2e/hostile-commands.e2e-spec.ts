@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { PostgresEventStore } from '@mel/event-store';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { tokenFor } from '../support/tokens';
 
 /**
  * Bad input never reaches the store: malformed and hostile bodies, headers and path parameters sent to
@@ -13,11 +14,13 @@ describe('hostile input to every command endpoint', () => {
   let api: TestApp;
   let store: PostgresEventStore;
   let routes: string[];
+  const tokens: string[] = [];
 
   beforeAll(async () => {
     db = await createTestDatabase();
     api = await startTestApp(db);
     store = new PostgresEventStore({ connectionString: db.appUrl });
+    tokens.push(await tokenFor({ subject: 'user-1', role: 'signatory-representative', partyId: 'party-mel' }), await tokenFor({ subject: 'user-2', role: 'administrator' }));
     const spec = (await (await fetch(`${api.url}/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };
     routes = Object.entries(spec.paths)
       .filter(([, methods]) => 'post' in methods)
@@ -56,9 +59,11 @@ describe('hostile input to every command endpoint', () => {
     fc.constant('{"a":'.repeat(2000)), // deeply nested, unterminated
     fc.constant(`[${'['.repeat(5000)}${']'.repeat(5000)}]`), // deeply nested, valid
   );
+  // The Authorization header: a valid token (a party's representative, an administrator), or junk.
   const actor = fc.oneof(
-    fc.constant(JSON.stringify({ subject: 'user-1', role: 'signatory-representative', partyId: 'party-mel' })),
-    fc.constant(JSON.stringify({ subject: 'user-2', role: 'administrator' })),
+    fc.constantFrom(0, 1).map((i) => `Bearer ${tokens[i]}`),
+    hostileText.map((t) => `Bearer ${t}`),
+    fc.constantFrom(0, 1).map((i) => `Bearer ${tokens[i].slice(0, -3)}abc`), // badly signed
     hostileText,
     hostileValue.map((v) => JSON.stringify(v) ?? ''),
   );
@@ -79,7 +84,7 @@ describe('hostile input to every command endpoint', () => {
           const path = route.replace(/\{[^}]+\}/g, () => encodeURIComponent(param).replace(/%25/g, '%'));
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           const safe = (v: string) => /^[\t\x20-\x7e]*$/.test(v) && v.length < 4000; // what fetch can send as a header
-          if (safe(actorHeader)) headers['x-ledger-actor'] = actorHeader;
+          if (safe(actorHeader)) headers.authorization = actorHeader;
           if (ifMatch !== undefined && safe(ifMatch)) headers['if-match'] = ifMatch;
           if (idempotencyKey !== undefined && safe(idempotencyKey)) headers['idempotency-key'] = idempotencyKey;
           const response = await fetch(`${api.url}${path}`, { method: 'POST', headers, body: payload });

@@ -3,6 +3,7 @@ import { loadMelSeed, runSeed } from '@mel/application';
 import { PostgresEventStore } from '@mel/event-store';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { fetchAs } from '../support/tokens';
 
 /** The contract's overview per enjeu and a party's dashboard, over the seeded contract and recorded funding. */
 describe('overview and dashboards', () => {
@@ -10,7 +11,7 @@ describe('overview and dashboards', () => {
   let api: TestApp;
   let store: PostgresEventStore;
   let lastSeq = 0;
-  const mel = JSON.stringify({ subject: 'u', role: 'signatory-representative', partyId: 'party-mel' });
+  const mel = { subject: 'u', role: 'signatory-representative', partyId: 'party-mel' };
   const recorded = [
     { transaction: 'commitment', year: 2024, amountCents: 50_000_00 },
     { transaction: 'expenditure', year: 2024, amountCents: 20_000_00 },
@@ -25,11 +26,11 @@ describe('overview and dashboards', () => {
     await runSeed(store, loadMelSeed(resolve(__dirname, '../..')));
     api = await startTestApp(db);
     for (const funding of recorded) {
-      const response = await fetch(`${api.url}/commitments/mobilimel/funding`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-ledger-actor': mel },
-        body: JSON.stringify({ ...funding, partyId: 'party-mel' }),
-      });
+      const response = await fetchAs(
+        `${api.url}/commitments/mobilimel/funding`,
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...funding, partyId: 'party-mel' }) },
+        mel,
+      );
       const body = (await response.json()) as { seq: number };
       expect(response.status).toBe(201);
       lastSeq = body.seq;
@@ -42,7 +43,7 @@ describe('overview and dashboards', () => {
   });
 
   const get = async (path: string) => {
-    const response = await fetch(`${api.url}${path}`);
+    const response = await fetchAs(`${api.url}${path}`);
     return { status: response.status, body: (await response.json()) as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
 

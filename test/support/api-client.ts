@@ -1,5 +1,6 @@
 import type { EventStore } from '@mel/event-store';
 import type { TestApp } from './test-app';
+import { authorization, type TestActor } from './tokens';
 
 /** What the API answered: the status, the headers, and the body parsed as JSON (undefined when empty). */
 export interface ApiAnswer {
@@ -8,11 +9,11 @@ export interface ApiAnswer {
   body: any; // any: each test reads the fields its route answers
 }
 
-/** Who acts: the X-Ledger-Actor header's value, or null for a request without the header. */
+/** Who acts: an actor object turned into a bearer token, or null for a request without one. */
 export type ActorHeader = object | null;
 
 export interface ApiClientOptions {
-  /** The actor of a call that names none. Unset: such a call is sent without the X-Ledger-Actor header. */
+  /** The actor of a call that names none. Unset: such a call is sent without the bearer token. */
   actor?: ActorHeader;
   /** Fields every `step` body starts with, the step's own fields winning (e.g. `{ effectiveAt }`). `post` sends bodies as given. */
   stepBody?: object;
@@ -23,7 +24,7 @@ export interface ApiClientOptions {
 export interface ApiClient {
   /**
    * POSTs `body` to `path` as JSON (a string is sent as it is, for malformed or hand-made bodies), with
-   * the actor in the X-Ledger-Actor header (`null`: no header) and any extra headers (If-Match,
+   * the actor's bearer token (`null`: no header) and any extra headers (If-Match,
    * Idempotency-Key…). Asserts nothing.
    */
   post(path: string, body: unknown, actor?: ActorHeader, headers?: Record<string, string>): Promise<ApiAnswer>;
@@ -54,7 +55,7 @@ export function apiClient(target: () => { api: TestApp; store: Pick<EventStore, 
   async function post(path: string, body: unknown, actor: ActorHeader = defaultActor, headers: Record<string, string> = {}): Promise<ApiAnswer> {
     const response = await fetch(`${target().api.url}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(actor && { 'x-ledger-actor': JSON.stringify(actor) }), ...headers },
+      headers: { 'content-type': 'application/json', ...(await authorization(actor as TestActor | null)), ...headers },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

@@ -3,6 +3,7 @@ import { loadMelSeed, runSeed } from '@mel/application';
 import { PostgresEventStore } from '@mel/event-store';
 import { startTestApp, type TestApp } from './test-app';
 import { createTestDatabase, type TestDatabase } from './test-database';
+import { fetchAs } from './tokens';
 
 export interface SeededApi {
   db: TestDatabase;
@@ -31,7 +32,7 @@ export function seededApi(): SeededApi {
   });
   context.get = async (path: string) => {
     for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${context.api.url}${path}`);
+      const response = await fetchAs(`${context.api.url}${path}`);
       if (response.status !== 503 || attempt === 10) return { status: response.status, headers: response.headers, body: await response.json() };
       await new Promise((r) => setTimeout(r, 1000 * Number(response.headers.get('retry-after') ?? 1)));
     }

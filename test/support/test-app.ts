@@ -6,6 +6,7 @@ import { generateNoteKey } from '@mel/ledger';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/configure-app';
 import type { TestDatabase } from './test-database';
+import './tokens'; // LEDGER_AUTH_KEY, before the API reads it
 
 export interface TestApp {
   app: INestApplication;
@@ -17,6 +18,8 @@ export interface TestApp {
 export async function startTestApp(db: Pick<TestDatabase, 'adminUrl' | 'appUrl'>): Promise<TestApp> {
   // The checkpoint signing key: one per test file, from the environment, never a file in the repository's .data.
   process.env.LEDGER_SIGNING_KEY ??= generateNoteKey(DEFAULT_ORIGIN).skey;
+  // The tests send thousands of requests from one address; the rate limit has its own test (hardening).
+  process.env.LEDGER_RATE_LIMIT_PER_MINUTE ??= '1000000';
   const database: Database = { adminUrl: db.adminUrl, appUrl: db.appUrl, embedded: false, close: async () => undefined };
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot(database)] }).compile();
   const app = moduleRef.createNestApplication({ logger: false, bodyParser: false });

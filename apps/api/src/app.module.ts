@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Database } from '@mel/database';
 import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module';
 import { AmendmentsModule } from './amendments/amendments.module';
 import { CommitmentsModule } from './commitments/commitments.module';
 import { ContractsModule } from './contracts/contracts.module';
@@ -26,6 +27,7 @@ export class AppModule {
       imports: [
         LoggerModule.forRoot({ pinoHttp: loggerOptions() }),
         InfrastructureModule.forRoot(database),
+        AuthModule,
         CommandsModule,
         ReadModelsModule,
         HealthModule,

@@ -1,7 +1,9 @@
 import { type INestApplication, ValidationPipe } from '@nestjs/common';
+import type { CorsOptions, CorsOptionsDelegate } from '@nestjs/common/interfaces/external/cors-options.interface';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { BodyParseError, ProblemDetailsFilter, RequestValidationError } from './shared/problem-details';
 
 /** Request bodies larger than this are refused with 413 before any work. */
@@ -23,9 +25,31 @@ export function bodyShapeRefusal(body: unknown): { rule: string; message: string
   return undefined;
 }
 
+/** Paths any web page may read (open data; the public verification of the ledger): CORS for any origin, without credentials. */
+const OPEN_TO_ANY_ORIGIN = /^\/(open-data|ledger)\//;
+
 /**
- * What the HTTP service is around its modules, the same in main.ts and in the tests: JSON bodies up to
- * BODY_LIMIT, DTO validation that refuses unknown fields, RFC 9457 problem details for every refusal,
+ * CORS (ADR 13): the open data and the ledger's public proofs to any origin (GET, no credentials); the
+ * rest of the API only to the origins of LEDGER_CORS_ORIGINS (comma-separated, e.g. the web front's),
+ * none by default — a browser on another origin is then refused by its own same-origin rule.
+ */
+export function corsOptions(env: NodeJS.ProcessEnv = process.env): CorsOptionsDelegate<Request> {
+  const origins = (env.LEDGER_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((o) => o.trim())
+    .filter(Boolean);
+  for (const origin of origins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`LEDGER_CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin such as https://contrat-de-ville.lillemetropole.fr`);
+  }
+  return (req: Request, callback: (error: Error | null, options: CorsOptions) => void) => {
+    if (req.method !== 'POST' && OPEN_TO_ANY_ORIGIN.test(req.path)) return callback(null, { origin: '*', methods: ['GET', 'HEAD'] });
+    callback(null, { origin: origins.length > 0 ? origins : false, credentials: false, methods: ['GET', 'HEAD', 'POST'], allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'], exposedHeaders: ['ETag', 'Location', 'Retry-After'], maxAge: 600 });
+  };
+}
+
+/**
+ * What the HTTP service is around its modules, the same in main.ts and in the tests: security headers (helmet), CORS (corsOptions),
+ * JSON bodies up to BODY_LIMIT, DTO validation that refuses unknown fields, RFC 9457 problem details for every refusal,
  * and OpenAPI at /docs and /openapi.json.
  */
 export function configureApp(app: INestApplication): void {
@@ -40,6 +64,8 @@ export function configureApp(app: INestApplication): void {
     }),
   );
   express.disable('x-powered-by');
+  express.use(helmet());
+  express.enableCors(corsOptions());
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -6,6 +6,7 @@ import { registerMigrate } from './commands/migrate.command';
 import { registerRebuild } from './commands/rebuild.command';
 import { registerSeed } from './commands/seed.command';
 import { registerStatus } from './commands/status.command';
+import { registerToken } from './commands/token.command';
 import { registerVerify } from './commands/verify.command';
 
 /** The `ledger` command: one file per subcommand under commands/. */
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerRebuild(program);
   registerSeed(program);
   registerStatus(program);
+  registerToken(program);
   registerVerify(program);
   return program;
 }

@@ -4,3 +4,4 @@ export * from './seed/mel-contract-seed';
 export * from './seed/run-seed';
 export * from './generate';
 export * from './verifiable-ledger';
+export * from './access/tokens';

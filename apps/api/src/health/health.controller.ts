@@ -3,7 +3,11 @@ import type { Response } from 'express';
 import { HealthCheck, HealthCheckService } from '@nestjs/terminus';
 import { DatabaseHealthIndicator } from './database.health';
 import { EventStoreHealthIndicator } from './event-store.health';
+import { Public } from '../auth/access.decorators';
+import { SkipThrottle } from '@nestjs/throttler';
 
+@Public()
+@SkipThrottle() // probes
 @Controller('health')
 export class HealthController {
   constructor(

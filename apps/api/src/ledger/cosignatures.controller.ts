@@ -18,6 +18,7 @@ import { noCheckpointOfSize } from './ledger-problem';
 import { LedgerReader } from './ledger-reader';
 import { SizeParam } from './ledger.dto';
 import { LedgerService } from './ledger.service';
+import { Public } from '../auth/access.decorators';
 
 /** A cosigned checkpoint is a few hundred bytes a signature; a note has at most 100 of them. */
 const NOTE_BODY_LIMIT = 64 * 1024;
@@ -31,6 +32,7 @@ const CLOCK_SKEW_SECONDS = 60;
  * is never changed: its served note carries the cosignature lines stored beside it (ledger.cosignatures).
  */
 @ApiTags('ledger')
+@Public()
 @Controller('ledger')
 export class CosignaturesController {
   constructor(

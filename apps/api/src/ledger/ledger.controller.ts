@@ -15,16 +15,18 @@ import { noCheckpointOfSize } from './ledger-problem';
 import { type CheckpointView, LedgerReader } from './ledger-reader';
 import { CheckpointsQuery, ConsistencyQuery, InclusionQuery, SeqParam, SizeParam } from './ledger.dto';
 import { LedgerService } from './ledger.service';
+import { Allow, MEMBERS, Public } from '../auth/access.decorators';
 
 const TEXT = 'text/plain; charset=utf-8';
 
 /**
  * The verifiable ledger, public and read-only (DESIGN §4, ADR 9): the signed checkpoints (C2SP
  * tlog-checkpoint notes, with the witnesses' cosignatures), the key that verifies them, inclusion and
- * consistency proofs (RFC 9162) at any size up to the tree's, and receipts for one event. Hashes are
- * base64, as in the notes.
+ * consistency proofs (RFC 9162) at any size up to the tree's, open to anyone; and receipts for one
+ * event, to members only (a receipt carries the whole entry). Hashes are base64, as in the notes.
  */
 @ApiTags('ledger')
+@Public()
 @Controller('ledger')
 export class LedgerController {
   constructor(
@@ -124,6 +126,7 @@ export class LedgerController {
     return this.reader.consistency(query.from, to);
   }
 
+  @Allow(...MEMBERS) // a receipt carries the whole entry: its actor, and drafts not yet public
   @Get('receipts/:seq')
   @ApiOperation({
     summary:

@@ -74,8 +74,15 @@ export class ReadModelsBehindError extends Error {
   }
 }
 
-/** No one identified as acting: who acts comes with the request, never from its body. */
-export class ActorRequiredError extends Error {}
+/** No one identified as acting (no token, or one not accepted): who acts comes from the token, never from the body. */
+export class ActorRequiredError extends Error {
+  constructor(
+    message: string,
+    readonly rule = 'ActorMustBeIdentified',
+  ) {
+    super(message);
+  }
+}
 
 /**
  * A refusal that is not a malformed request nor a domain rule (no checkpoint yet, a cosignature that
@@ -111,6 +118,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const response = host.switchToHttp().getResponse<Response>();
     const problem = this.toProblem(exception);
     if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
+    if (problem.status === 401) response.setHeader('WWW-Authenticate', `Bearer realm="ledger"${problem.rule === 'ActorMustBeIdentified' ? '' : ', error="invalid_token"'}`);
     if (problem.status >= 500 && problem.status !== 503) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
     response.status(problem.status).type('application/problem+json').json(problem);
   }
@@ -164,12 +172,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     if (exception instanceof ActorRequiredError) {
       return {
-        type: `${TYPE_BASE}ActorMustBeIdentified`,
-        title: 'Who acts must be identified',
+        type: `${TYPE_BASE}${exception.rule}`,
+        title: 'Who acts must be identified by a valid bearer token',
         status: 401,
         detail: exception.message,
-        rule: 'ActorMustBeIdentified',
-        field: 'X-Ledger-Actor',
+        rule: exception.rule,
+        field: 'Authorization',
       };
     }
     if (exception instanceof IdempotencyKeyReusedError) {
@@ -224,6 +232,15 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         detail: exception.message,
         rule: exception.rule,
         ...(exception instanceof InvalidAppendError && { field: exception.field }),
+      };
+    }
+    if (exception instanceof HttpException && exception.getStatus() === 429) {
+      return {
+        type: `${TYPE_BASE}RequestsMustStayWithinTheRateLimit`,
+        title: 'Too many requests',
+        status: 429,
+        detail: 'too many requests from this client to this route in the last minute; retry after the time Retry-After gives',
+        rule: 'RequestsMustStayWithinTheRateLimit',
       };
     }
     if (exception instanceof HttpException) {

@@ -6,6 +6,7 @@ import { CurrentActor } from '../../shared/actor';
 import { IdPipe } from '../../shared/dto';
 import { type ProblemDetails, RequestFieldError } from '../../shared/problem-details';
 import { AmendmentEffects, type EffectOutcome } from './amendment-effects';
+import { Allow } from '../../auth/access.decorators';
 
 /** Some target refused its change: the problem of the first, with what became of every effect. */
 export class EffectsRefusedError extends Error {
@@ -30,6 +31,7 @@ export class EffectsRefusedFilter implements ExceptionFilter {
  * the effects take effect on the date the amendment entered into force.
  */
 @ApiTags('amendments')
+@Allow('administrator')
 @Controller('amendments/:amendmentId/effects')
 export class ApplyAmendmentEffectsController {
   constructor(private readonly effects: AmendmentEffects) {}

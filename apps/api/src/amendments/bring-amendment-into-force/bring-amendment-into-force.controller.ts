@@ -6,6 +6,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { AmendmentEffects } from '../apply-amendment-effects/amendment-effects';
+import { Allow } from '../../auth/access.decorators';
 
 /**
  * Brings an approved amendment, signed by every affected party, into force; then applies its changes to
@@ -21,6 +22,7 @@ import { AmendmentEffects } from '../apply-amendment-effects/amendment-effects';
 @ApiTags('amendments')
 @ApiHeader({ name: 'If-Match', required: false, description: 'ETag (stream version) of the amendment' })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('amendments/:amendmentId/entry-into-force')
 export class BringAmendmentIntoForceController {
   constructor(

@@ -7,8 +7,10 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { ProposeAmendmentDto } from './propose-amendment.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('amendments')
+@Allow('administrator', 'body-secretary', 'signatory-representative')
 @Controller('amendments')
 export class ProposeAmendmentController {
   constructor(private readonly commands: CommandSender) {}

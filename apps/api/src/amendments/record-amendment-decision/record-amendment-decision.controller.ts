@@ -7,6 +7,7 @@ import { AggregateReader } from '../../shared/aggregate-reader';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt, IdPipe } from '../../shared/dto';
 import { AmendmentDecisionDto } from './record-amendment-decision.dto';
+import { Allow } from '../../auth/access.decorators';
 
 /**
  * Approval and rejection of an amendment by a decision of a governance body. The client names the
@@ -17,6 +18,7 @@ import { AmendmentDecisionDto } from './record-amendment-decision.dto';
 @ApiTags('amendments')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('amendments/:amendmentId')
 export class RecordAmendmentDecisionController {
   constructor(

@@ -6,13 +6,14 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class SignAmendmentDto extends CommandBody {
   @ApiPropertyOptional({ type: String, nullable: true,
     example: 'party-caf',
     description:
-      'Only for an administrator recording a paper signature: the party that signed, under the mandate named in X-Ledger-Actor. ' +
-      'A representative signs for the party of X-Ledger-Actor and names no other.',
+      'Only for an administrator recording a paper signature: the party that signed, under the mandate named in the bearer token. ' +
+      'A representative signs for the party of the bearer token and names no other.',
   })
   @IsOptional()
   @Matches(ID_PATTERN)
@@ -22,6 +23,7 @@ export class SignAmendmentDto extends CommandBody {
 @ApiTags('amendments')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('amendments/:amendmentId/signatures')
 export class SignAmendmentController {
   constructor(private readonly commands: CommandSender) {}

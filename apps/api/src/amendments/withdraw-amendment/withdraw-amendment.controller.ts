@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class WithdrawAmendmentDto extends CommandBody {
   @ApiProperty({ example: 'remplacé par l’avenant n° 2' })
@@ -17,6 +18,7 @@ export class WithdrawAmendmentDto extends CommandBody {
 @ApiTags('amendments')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('amendments/:amendmentId/withdrawal')
 export class WithdrawAmendmentController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { AdoptCommitmentDto, CompleteCommitmentDto, ReasonDto } from './commitment-lifecycle.dto';
+import { Allow } from '../../auth/access.decorators';
 
 /**
  * The lifecycle of a commitment (DESIGN §1), one endpoint per use case: propose, adopt, start,
@@ -14,6 +15,7 @@ import { AdoptCommitmentDto, CompleteCommitmentDto, ReasonDto } from './commitme
 @ApiTags('commitments')
 @ApiHeader({ name: 'If-Match', required: false, description: 'ETag (stream version) the change applies to' })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('commitments/:commitmentId')
 export class CommitmentLifecycleController {
   constructor(private readonly commands: CommandSender) {}
@@ -24,6 +26,7 @@ export class CommitmentLifecycleController {
     return this.commands.send(req, res, commitmentDecider, id, { type: 'ProposeCommitment', commitmentId: id, actor, at: effectiveAt(body) });
   }
 
+  @Allow('administrator', 'body-secretary')
   @Post('adopt')
   @ApiOperation({ summary: 'Adopt a proposed commitment (administration or a body secretary)' })
   adopt(@Param('commitmentId', new IdPipe('commitmentId')) id: string, @Body() body: AdoptCommitmentDto, @CurrentActor() actor: Actor, @Req() req: Request, @Res({ passthrough: true }) res: Response) {

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class CorrectCommitmentDto extends CommandBody {
   @ApiProperty({ description: 'eventId of the event of this commitment that the correction corrects' })
@@ -29,6 +30,7 @@ export class CorrectCommitmentDto extends CommandBody {
 @ApiTags('commitments')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('commitments/:commitmentId/corrections')
 export class CorrectCommitmentController {
   constructor(private readonly commands: CommandSender) {}

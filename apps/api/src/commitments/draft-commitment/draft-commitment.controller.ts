@@ -7,8 +7,10 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { DraftCommitmentDto } from './draft-commitment.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('commitments')
+@Allow('administrator', 'signatory-representative')
 @Controller('commitments')
 export class DraftCommitmentController {
   constructor(private readonly commands: CommandSender) {}

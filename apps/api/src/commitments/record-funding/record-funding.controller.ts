@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class RecordFundingDto extends CommandBody {
   @ApiProperty({ enum: ['commitment', 'disbursement', 'expenditure'], description: 'IATI transaction type' })
@@ -32,6 +33,7 @@ export class RecordFundingDto extends CommandBody {
 @ApiTags('commitments')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('commitments/:commitmentId/funding')
 export class RecordFundingController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class RecordMilestoneStatusDto extends CommandBody {
   @ApiProperty({ enum: ['scheduled', 'met', 'notMet', 'partiallyMet'], description: 'OCDS milestone status' })
@@ -16,6 +17,7 @@ export class RecordMilestoneStatusDto extends CommandBody {
 @ApiTags('commitments')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('commitments/:commitmentId/milestones/:milestoneId/status')
 export class RecordMilestoneStatusController {
   constructor(private readonly commands: CommandSender) {}

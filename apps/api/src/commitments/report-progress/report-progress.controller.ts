@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class EvidenceDto {
   @ApiProperty({ description: 'SHA-256 of the document, lowercase hex: documents are identified, never stored' })
@@ -45,6 +46,7 @@ export class ReportProgressDto extends CommandBody {
 @ApiTags('commitments')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('commitments/:commitmentId/reports')
 export class ReportProgressController {
   constructor(private readonly commands: CommandSender) {}

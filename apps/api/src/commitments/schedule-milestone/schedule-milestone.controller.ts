@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class ScheduleMilestoneDto extends CommandBody {
   @ApiProperty({ example: 'ms-1' })
@@ -26,6 +27,7 @@ export class ScheduleMilestoneDto extends CommandBody {
 @ApiTags('commitments')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('commitments/:commitmentId/milestones')
 export class ScheduleMilestoneController {
   constructor(private readonly commands: CommandSender) {}

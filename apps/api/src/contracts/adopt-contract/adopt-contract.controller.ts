@@ -7,8 +7,10 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { AdoptContractDto } from './adopt-contract.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('contracts')
+@Allow('administrator')
 @Controller('contracts')
 export class AdoptContractController {
   constructor(private readonly commands: CommandSender) {}

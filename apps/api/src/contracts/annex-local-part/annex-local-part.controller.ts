@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class AnnexLocalPartDto extends CommandBody {
   @ApiProperty({ example: '59350', description: 'INSEE code of a commune of the contract’s territory' })
@@ -25,6 +26,7 @@ export class AnnexLocalPartDto extends CommandBody {
 @ApiTags('contracts')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('contracts/:contractId/local-annexes')
 export class AnnexLocalPartController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { CompleteRevisionDto, StartRevisionDto } from './contract-lifecycle.dto';
+import { Allow } from '../../auth/access.decorators';
 
 /**
  * The lifecycle of the contract after its signatures (DESIGN §1), one endpoint per use case: entry into
@@ -15,6 +16,7 @@ import { CompleteRevisionDto, StartRevisionDto } from './contract-lifecycle.dto'
 @ApiTags('contracts')
 @ApiHeader({ name: 'If-Match', required: false, description: 'ETag (stream version) the change applies to' })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('contracts/:contractId')
 export class ContractLifecycleController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class SignContractDto extends CommandBody {
   @ApiPropertyOptional({
@@ -22,6 +23,7 @@ export class SignContractDto extends CommandBody {
 @ApiTags('contracts')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('contracts/:contractId/signatures')
 export class SignContractController {
   constructor(private readonly commands: CommandSender) {}

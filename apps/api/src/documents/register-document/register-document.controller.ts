@@ -6,8 +6,10 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { RegisterDocumentDto } from './register-document.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('documents')
+@Allow('administrator', 'body-secretary', 'signatory-representative')
 @Controller('documents')
 export class RegisterDocumentController {
   constructor(private readonly commands: CommandSender) {}

@@ -7,6 +7,7 @@ import { CurrentActor } from '../../shared/actor';
 import { AggregateReader } from '../../shared/aggregate-reader';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class SupersedeDocumentDto extends CommandBody {
   @ApiProperty({ description: 'The SHA-256 of the newer document, registered and current' })
@@ -23,6 +24,7 @@ export class SupersedeDocumentDto extends CommandBody {
 @ApiTags('documents')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary', 'signatory-representative')
 @Controller('documents/:documentId/supersede')
 export class SupersedeDocumentController {
   constructor(

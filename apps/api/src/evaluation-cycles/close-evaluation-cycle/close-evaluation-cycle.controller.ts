@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class CloseEvaluationCycleDto extends CommandBody {
   @ApiProperty()
@@ -36,6 +37,7 @@ export class CloseEvaluationCycleDto extends CommandBody {
 @ApiTags('evaluation-cycles')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('evaluation-cycles/:cycleId/closure')
 export class CloseEvaluationCycleController {
   constructor(private readonly commands: CommandSender) {}

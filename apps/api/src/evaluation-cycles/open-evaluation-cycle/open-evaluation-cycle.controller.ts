@@ -6,6 +6,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { OpenEvaluationCycleDto } from './open-evaluation-cycle.dto';
+import { Allow } from '../../auth/access.decorators';
 
 /**
  * One cycle per kind and year: the decider sees one stream, so the id is derived from them
@@ -17,6 +18,7 @@ export function cycleIdOf(kind: string, year: number): string {
 }
 
 @ApiTags('evaluation-cycles')
+@Allow('administrator')
 @Controller('evaluation-cycles')
 export class OpenEvaluationCycleController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class RecordFindingDto extends CommandBody {
   @ApiProperty({ example: 'finding-1', description: 'The id by which parties respond to it' })
@@ -41,6 +42,7 @@ export class RecordFindingDto extends CommandBody {
 @ApiTags('evaluation-cycles')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('evaluation-cycles/:cycleId/findings')
 export class RecordFindingController {
   constructor(private readonly commands: CommandSender) {}

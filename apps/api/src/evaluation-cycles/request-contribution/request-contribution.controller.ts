@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class RequestContributionDto extends CommandBody {
   @ApiProperty({ example: 'party-mel', description: 'The party asked to contribute' })
@@ -22,6 +23,7 @@ export class RequestContributionDto extends CommandBody {
 @ApiTags('evaluation-cycles')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('evaluation-cycles/:cycleId/contribution-requests')
 export class RequestContributionController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,11 +6,12 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class RespondToFindingDto extends CommandBody {
   @ApiPropertyOptional({
     example: 'party-mel',
-    description: 'The responding party: the party of X-Ledger-Actor when absent; an administrator names the party it records for',
+    description: 'The responding party: the party of the bearer token when absent; an administrator names the party it records for',
   })
   @IsOptional()
   @Matches(ID_PATTERN)
@@ -31,6 +32,7 @@ export class RespondToFindingDto extends CommandBody {
 @ApiTags('evaluation-cycles')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('evaluation-cycles/:cycleId/findings/:findingId/responses')
 export class RespondToFindingController {
   constructor(private readonly commands: CommandSender) {}

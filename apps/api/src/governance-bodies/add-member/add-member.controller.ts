@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class AddMemberDto extends CommandBody {
   @ApiProperty({ example: 'mbr-cc-01', description: 'Pseudonymous member id: never a person’s name' })
@@ -33,6 +34,7 @@ export class AddMemberDto extends CommandBody {
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('governance-bodies/:bodyId/members')
 export class AddMemberController {
   constructor(private readonly commands: CommandSender) {}

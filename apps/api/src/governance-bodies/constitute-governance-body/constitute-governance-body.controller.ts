@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class ConstituteGovernanceBodyDto extends CommandBody {
   @ApiProperty({ example: '2024-06-20', description: 'Day the body is constituted; a pilotage body has a conseil citoyen member that day' })
@@ -17,6 +18,7 @@ export class ConstituteGovernanceBodyDto extends CommandBody {
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('governance-bodies/:bodyId/constitute')
 export class ConstituteGovernanceBodyController {
   constructor(private readonly commands: CommandSender) {}

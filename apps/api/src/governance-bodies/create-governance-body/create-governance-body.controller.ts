@@ -7,8 +7,10 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { CreateGovernanceBodyDto, toQuorumRule } from './create-governance-body.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('governance')
+@Allow('administrator')
 @Controller('governance-bodies')
 export class CreateGovernanceBodyController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class EndMembershipDto extends CommandBody {
   @ApiProperty({ example: '2025-10-31', description: 'Last day of the membership, inclusive' })
@@ -17,6 +18,7 @@ export class EndMembershipDto extends CommandBody {
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('governance-bodies/:bodyId/members/:memberId/end')
 export class EndMembershipController {
   constructor(private readonly commands: CommandSender) {}

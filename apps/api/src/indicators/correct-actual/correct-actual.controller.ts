@@ -7,6 +7,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { INDICATOR_VALUE_PROPERTY, IsIndicatorValue, SHA256, SHA256_MESSAGE } from '../indicator-values.dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class CorrectActualDto extends CommandBody {
   @ApiProperty({ description: 'eventId of the ActualRecorded or ActualCorrected event that holds the period’s current actual' })
@@ -42,6 +43,7 @@ export class CorrectActualDto extends CommandBody {
 @ApiTags('indicators')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('indicators/:indicatorId/actual-corrections')
 export class CorrectActualController {
   constructor(private readonly commands: CommandSender) {}

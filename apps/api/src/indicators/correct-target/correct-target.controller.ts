@@ -7,6 +7,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { INDICATOR_VALUE_PROPERTY, IsIndicatorValue } from '../indicator-values.dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class CorrectTargetDto extends CommandBody {
   @ApiProperty({ description: 'eventId of the TargetSet or TargetCorrected event that holds the period’s current target' })
@@ -38,6 +39,7 @@ export class CorrectTargetDto extends CommandBody {
 @ApiTags('indicators')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('indicators/:indicatorId/target-corrections')
 export class CorrectTargetController {
   constructor(private readonly commands: CommandSender) {}

@@ -7,8 +7,10 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { DefineIndicatorDto } from './define-indicator.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('indicators')
+@Allow('administrator', 'signatory-representative')
 @Controller('indicators')
 export class DefineIndicatorController {
   constructor(private readonly commands: CommandSender) {}

@@ -8,6 +8,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { INDICATOR_VALUE_PROPERTY, IsIndicatorValue, PeriodDto, SHA256, SHA256_MESSAGE } from '../indicator-values.dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class RecordActualDto extends CommandBody {
   @ApiProperty({ type: PeriodDto, description: 'A period that has begun' })
@@ -41,6 +42,7 @@ export class RecordActualDto extends CommandBody {
 @ApiTags('indicators')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('indicators/:indicatorId/actuals')
 export class RecordActualController {
   constructor(private readonly commands: CommandSender) {}

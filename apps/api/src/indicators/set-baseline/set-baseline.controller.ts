@@ -7,6 +7,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { DATE, INDICATOR_VALUE_PROPERTY, IsIndicatorValue } from '../indicator-values.dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class SetBaselineDto extends CommandBody {
   @ApiProperty(INDICATOR_VALUE_PROPERTY)
@@ -41,6 +42,7 @@ export class SetBaselineDto extends CommandBody {
 @ApiTags('indicators')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'signatory-representative')
 @Controller('indicators/:indicatorId/baseline')
 export class SetBaselineController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class AddAgendaItemDto extends CommandBody {
   @ApiProperty({ example: 'odj-1' })
@@ -21,6 +22,7 @@ export class AddAgendaItemDto extends CommandBody {
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId/agenda-items')
 export class AddAgendaItemController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class ApproveMinutesDto extends CommandBody {
   @ApiProperty({ example: 'd2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26', description: 'SHA-256 of the minutes, lowercase hex: the minutes are identified, never stored' })
@@ -16,6 +17,7 @@ export class ApproveMinutesDto extends CommandBody {
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId/minutes')
 export class ApproveMinutesController {
   constructor(private readonly commands: CommandSender) {}

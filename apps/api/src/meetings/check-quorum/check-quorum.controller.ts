@@ -5,10 +5,12 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId/quorum-checks')
 export class CheckQuorumController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { MeetingReasonDto } from './meeting-lifecycle.dto';
+import { Allow } from '../../auth/access.decorators';
 
 /**
  * The lifecycle of a meeting (DESIGN §1), one endpoint per use case: convene, postpone, cancel, open the
@@ -15,6 +16,7 @@ import { MeetingReasonDto } from './meeting-lifecycle.dto';
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false, description: 'ETag (stream version) the change applies to' })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId')
 export class MeetingLifecycleController {
   constructor(private readonly commands: CommandSender) {}

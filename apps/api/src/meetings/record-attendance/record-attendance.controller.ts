@@ -6,10 +6,12 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt, IdPipe } from '../../shared/dto';
 import { RecordAttendanceDto } from './record-attendance.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId/attendance')
 export class RecordAttendanceController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 const OUTCOMES = ['approved', 'rejected'] as const satisfies readonly DecisionOutcome[];
 
@@ -27,6 +28,7 @@ export class RecordDecisionDto extends CommandBody {
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId/decisions')
 export class RecordDecisionController {
   constructor(private readonly commands: CommandSender) {}

@@ -6,10 +6,12 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt, IdPipe } from '../../shared/dto';
 import { RecordVoteDto } from './record-vote.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId/motions/:motionId/votes')
 export class RecordVoteController {
   constructor(private readonly commands: CommandSender) {}

@@ -8,6 +8,7 @@ import { AggregateReader } from '../../shared/aggregate-reader';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { bodyFactsOn } from '../body-facts';
+import { Allow } from '../../auth/access.decorators';
 
 export class RescheduleMeetingDto extends CommandBody {
   @ApiProperty({ example: '2025-12-04', description: 'The new day of the meeting; the roster is read again as of that day' })
@@ -19,6 +20,7 @@ export class RescheduleMeetingDto extends CommandBody {
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId/reschedule')
 export class RescheduleMeetingController {
   constructor(

@@ -9,8 +9,10 @@ import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { bodyFactsOn } from '../body-facts';
 import { ScheduleMeetingDto } from './schedule-meeting.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('governance')
+@Allow('administrator', 'body-secretary')
 @Controller('meetings')
 export class ScheduleMeetingController {
   constructor(

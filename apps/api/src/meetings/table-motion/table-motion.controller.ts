@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, ID_PATTERN, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class MotionTargetDto {
   @ApiProperty({ enum: MOTION_TARGET_KINDS })
@@ -44,6 +45,7 @@ export class TableMotionDto extends CommandBody {
 @ApiTags('governance')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator', 'body-secretary')
 @Controller('meetings/:meetingId/motions')
 export class TableMotionController {
   constructor(private readonly commands: CommandSender) {}

@@ -8,6 +8,7 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
 import { PartyIdentifiersDto } from '../identifiers.dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class CorrectPartyIdentifiersDto extends CommandBody {
   @ApiProperty({ type: PartyIdentifiersDto, description: 'The whole set of identifiers after the correction: an absent one becomes null' })
@@ -25,6 +26,7 @@ export class CorrectPartyIdentifiersDto extends CommandBody {
 @ApiTags('parties')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('parties/:partyId/identifier-corrections')
 export class CorrectPartyIdentifiersController {
   constructor(private readonly commands: CommandSender) {}

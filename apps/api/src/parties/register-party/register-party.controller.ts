@@ -7,8 +7,10 @@ import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { effectiveAt } from '../../shared/dto';
 import { RegisterPartyDto } from './register-party.dto';
+import { Allow } from '../../auth/access.decorators';
 
 @ApiTags('parties')
+@Allow('administrator')
 @Controller('parties')
 export class RegisterPartyController {
   constructor(private readonly commands: CommandSender) {}

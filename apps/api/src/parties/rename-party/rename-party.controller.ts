@@ -6,6 +6,7 @@ import type { Request, Response } from 'express';
 import { CurrentActor } from '../../shared/actor';
 import { CommandSender } from '../../shared/command-sender';
 import { CommandBody, effectiveAt, IdPipe } from '../../shared/dto';
+import { Allow } from '../../auth/access.decorators';
 
 export class RenamePartyDto extends CommandBody {
   @ApiProperty({ example: 'France Travail' })
@@ -22,6 +23,7 @@ export class RenamePartyDto extends CommandBody {
 @ApiTags('parties')
 @ApiHeader({ name: 'If-Match', required: false })
 @ApiHeader({ name: 'Idempotency-Key', required: false })
+@Allow('administrator')
 @Controller('parties/:partyId/rename')
 export class RenamePartyController {
   constructor(private readonly commands: CommandSender) {}

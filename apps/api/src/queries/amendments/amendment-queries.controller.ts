@@ -7,12 +7,14 @@ import { ReadModels } from '../../read-models.module';
 import { IdPipe } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
 import { AmendmentQuery, ListAmendmentsQuery } from './amendment-queries.dto';
+import { Allow, MEMBERS } from '../../auth/access.decorators';
 
 /**
  * The amendments register (each amendment with its approving decision, signatures and effects). GET
  * only: the commands on amendments (POST /amendments…) live in their own controllers.
  */
 @ApiTags('queries')
+@Allow(...MEMBERS)
 @Controller('amendments')
 export class AmendmentQueriesController {
   constructor(private readonly readModels: ReadModels) {}

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { upcast } from '@mel/domain';
 import { ReadModels } from '../../read-models.module';
 import { AuditTrailQuery } from './audit-trail.dto';
+import { Allow, MEMBERS } from '../../auth/access.decorators';
 
 /** Fields of an event's data that say why it happened, in the order they are looked for. */
 const WHY = ['reason', 'rationale', 'conclusion', 'summary', 'text'];
@@ -15,6 +16,7 @@ const UNDER = ['decisionId', 'amendmentId'];
  * on either clock, it is the trail the ledger held then (recorded) or the lines in effect by then (effective).
  */
 @ApiTags('queries')
+@Allow(...MEMBERS)
 @Controller('audit-trail')
 export class AuditTrailController {
   constructor(private readonly readModels: ReadModels) {}

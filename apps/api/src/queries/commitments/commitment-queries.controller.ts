@@ -8,9 +8,11 @@ import { ReadModels } from '../../read-models.module';
 import { IdPipe } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
 import { CommitmentAsOfQuery, ListCommitmentsQuery } from './commitment-queries.dto';
+import { Allow, MEMBERS } from '../../auth/access.decorators';
 
 /** Commitments as committees, signatories and the public read them. */
 @ApiTags('queries')
+@Allow(...MEMBERS)
 @Controller('commitments')
 export class CommitmentQueriesController {
   constructor(

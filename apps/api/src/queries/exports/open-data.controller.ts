@@ -4,9 +4,11 @@ import { ocdsRecordPackage, openDataCsvZip, popoloExport } from '@mel/projection
 import { ReadModels } from '../../read-models.module';
 import { asOfOf, ReadQuery } from '../read-query.dto';
 import { awaitSeq } from '../read-your-writes';
+import { Public } from '../../auth/access.decorators';
 
 /** Open data: what is public (commitments, governance bodies, meetings, votes); nothing from an actor. */
 @ApiTags('open data')
+@Public()
 @Controller('open-data')
 export class OpenDataController {
   constructor(private readonly readModels: ReadModels) {}

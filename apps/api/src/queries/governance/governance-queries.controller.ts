@@ -16,9 +16,11 @@ import { dateOf, ReadQuery } from '../read-query.dto';
 import type { EntityManager } from 'typeorm';
 import { awaitSeq } from '../read-your-writes';
 import { GovernanceBodyQuery, ListMeetingsQuery } from './governance-queries.dto';
+import { Allow, MEMBERS } from '../../auth/access.decorators';
 
 /** The governance register (bodies, memberships over time, meetings, votes, decisions, minutes). */
 @ApiTags('queries')
+@Allow(...MEMBERS)
 @Controller('governance')
 export class GovernanceQueriesController {
   constructor(private readonly readModels: ReadModels) {}

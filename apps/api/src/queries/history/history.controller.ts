@@ -17,6 +17,7 @@ import { entityHistory, type HistoryDecider, type HistoryEntry } from '@mel/proj
 import { IdPipe } from '../../shared/dto';
 import { RequestFieldError } from '../../shared/problem-details';
 import { EntityHistoryQuery, HISTORY_DEFAULT_LIMIT } from './history.dto';
+import { Allow, MEMBERS } from '../../auth/access.decorators';
 
 const OK = {
   description:
@@ -33,6 +34,7 @@ const BAD_REQUEST = { description: 'Problem details (RequestMustBeValid): a bad 
  * it never lags behind a command.
  */
 @ApiTags('queries')
+@Allow(...MEMBERS)
 @Controller()
 export class HistoryController {
   constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}

@@ -17,6 +17,7 @@ import { IdPipe } from '../../shared/dto';
 import { dateOf, ReadQuery } from '../read-query.dto';
 import { awaitSeq } from '../read-your-writes';
 import { DashboardQuery } from './overview-queries.dto';
+import { Allow, MEMBERS } from '../../auth/access.decorators';
 
 type Money = { committedCents: number; disbursedCents: number; spentCents: number };
 const COLUMN: Record<string, keyof Money> = { commitment: 'committedCents', disbursement: 'disbursedCents', expenditure: 'spentCents' };
@@ -24,6 +25,7 @@ const noMoney = (): Money => ({ committedCents: 0, disbursedCents: 0, spentCents
 
 /** The contract's overview, enjeu by enjeu, and each party's dashboard. */
 @ApiTags('queries')
+@Allow(...MEMBERS)
 @Controller()
 export class OverviewQueriesController {
   constructor(private readonly readModels: ReadModels) {}
