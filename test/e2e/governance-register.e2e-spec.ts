@@ -97,15 +97,15 @@ describe('governance register', () => {
     expect(meeting.body.roster).toHaveLength(10);
     expect(meeting.body.attendance).toHaveLength(10);
     expect(meeting.body.attendance.find((a: { memberId: string }) => a.memberId === 'copil-cvs-region-hdf')).toEqual({
-      memberId: 'copil-cvs-region-hdf', status: 'represented', proxyMemberId: 'copil-cvs-etat',
+      memberId: 'copil-cvs-region-hdf', status: 'represented', proxyMemberId: 'copil-cvs-etat', displayName: null,
     });
     expect(meeting.body.motions).toHaveLength(1);
     const [motion] = meeting.body.motions;
     expect(motion).toMatchObject({ motionId: 'motion-1', target: { kind: 'commitment', id: 'mobilimel' }, agendaItemId: 'odj-1', decisionId: 'decision-1' });
     expect(motion.counts).toEqual(expect.arrayContaining([{ option: 'yes', value: 4 }, { option: 'no', value: 1 }, { option: 'abstain', value: 1 }]));
     expect(motion.votes).toHaveLength(6);
-    expect(motion.votes.find((v: { memberId: string }) => v.memberId === 'copil-cvs-region-hdf')).toEqual({ memberId: 'copil-cvs-region-hdf', option: 'yes', proxyMemberId: 'copil-cvs-etat' });
-    expect(motion.votes.find((v: { memberId: string }) => v.memberId === 'copil-cvs-mel')).toEqual({ memberId: 'copil-cvs-mel', option: 'yes', proxyMemberId: null });
+    expect(motion.votes.find((v: { memberId: string }) => v.memberId === 'copil-cvs-region-hdf')).toEqual({ memberId: 'copil-cvs-region-hdf', option: 'yes', proxyMemberId: 'copil-cvs-etat', displayName: null });
+    expect(motion.votes.find((v: { memberId: string }) => v.memberId === 'copil-cvs-mel')).toEqual({ memberId: 'copil-cvs-mel', option: 'yes', proxyMemberId: null, displayName: null });
     expect(meeting.body.decisions).toEqual([
       { decisionId: 'decision-1', motionId: 'motion-1', outcome: 'approved', quorumReached: true, yes: 4, no: 1, target: { kind: 'commitment', id: 'mobilimel' }, decidedAt: '2025-06-12T12:20:00.000Z' },
     ]);

@@ -6,6 +6,7 @@ import { AmendmentsModule } from './amendments/amendments.module';
 import { CommitmentsModule } from './commitments/commitments.module';
 import { ContractsModule } from './contracts/contracts.module';
 import { DocumentsModule } from './documents/documents.module';
+import { DirectoryModule } from './directory/directory.module';
 import { EvaluationCyclesModule } from './evaluation-cycles/evaluation-cycles.module';
 import { GovernanceBodiesModule } from './governance-bodies/governance-bodies.module';
 import { HealthModule } from './health/health.module';
@@ -40,6 +41,7 @@ export class AppModule {
         IndicatorsModule,
         EvaluationCyclesModule,
         DocumentsModule,
+        DirectoryModule,
         QueriesModule,
         LedgerModule,
       ],

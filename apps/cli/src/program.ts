@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerCheckpoint } from './commands/checkpoint.command';
+import { registerErasePerson } from './commands/erase-person.command';
 import { registerExport } from './commands/export.command';
 import { registerKeygen } from './commands/keygen.command';
 import { registerMigrate } from './commands/migrate.command';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .option('-v, --verbose', 'say more about what is done')
     .showHelpAfterError('(run ledger --help for the commands)');
   registerCheckpoint(program);
+  registerErasePerson(program);
   registerExport(program);
   registerKeygen(program);
   registerMigrate(program);

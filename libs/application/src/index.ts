@@ -5,3 +5,4 @@ export * from './seed/run-seed';
 export * from './generate';
 export * from './verifiable-ledger';
 export * from './access/tokens';
+export * from './directory';

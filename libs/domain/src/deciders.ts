@@ -7,6 +7,7 @@ import { governanceBodyDecider } from './governance-body/governance-body';
 import { indicatorDecider } from './indicator/indicator';
 import { meetingDecider } from './meeting/meeting';
 import { partyDecider } from './party/party';
+import { personDecider } from './person/person';
 import type { Decider, DomainEvent } from './shared/decider';
 
 /** A decider of any aggregate, seen from outside it (replays, histories). */
@@ -14,7 +15,7 @@ export type AnyAggregateDecider = Decider<unknown, DomainEvent, unknown>;
 
 /** Every aggregate's decider, the longest aggregate name first (`governance-body` before a shorter prefix). */
 export const DECIDERS: readonly AnyAggregateDecider[] = (
-  [amendmentDecider, commitmentDecider, contractDecider, documentDecider, evaluationCycleDecider, governanceBodyDecider, indicatorDecider, meetingDecider, partyDecider] as unknown as AnyAggregateDecider[]
+  [amendmentDecider, commitmentDecider, contractDecider, documentDecider, evaluationCycleDecider, governanceBodyDecider, indicatorDecider, meetingDecider, partyDecider, personDecider] as unknown as AnyAggregateDecider[]
 ).sort((a, b) => b.aggregate.length - a.aggregate.length);
 
 /** The decider of the aggregate a stream id (`<aggregate>-<id>`) belongs to, if any. */

@@ -11,5 +11,6 @@ export * from './document/document';
 export * from './party/party';
 export * from './contract/contract';
 export * from './amendment/amendment';
+export * from './person/person';
 export * from './upcasting';
 export * from './deciders';

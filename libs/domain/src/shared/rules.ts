@@ -42,6 +42,8 @@ export const RULES = {
     title: 'An amendment takes effect only after approval and every affected party’s signature',
   },
   AmendmentIsSignedByAffectedParties: { status: 403, title: 'Only an affected party signs an amendment, once' },
+  // Personal data (ADR 12)
+  PersonDataIsErasedOnce: { status: 409, title: 'A person’s data is erased once' },
 } as const satisfies Record<string, { status: 403 | 404 | 409 | 422; title: string }>;
 
 export type RuleName = keyof typeof RULES;

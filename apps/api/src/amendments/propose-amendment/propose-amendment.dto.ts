@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import type { AmendmentTargetKind } from '@mel/domain';
 import { CommandBody, ID_PATTERN } from '../../shared/dto';
+import { freeText } from '../../directory/free-text';
 
 export const AMENDMENT_TARGET_KINDS = ['contract', 'commitment'] as const satisfies readonly AmendmentTargetKind[];
 /** The Amendment decider's own bound on the targets of one amendment. */
@@ -56,12 +57,12 @@ export class ProposeAmendmentDto extends CommandBody {
   @Matches(ID_PATTERN)
   amendmentId?: string;
 
-  @ApiProperty({ description: 'Why the amendment is needed (OCDS rationale)' })
+  @ApiProperty({ description: freeText('Why the amendment is needed (OCDS rationale)') })
   @IsString()
   @Length(1, 2_000)
   rationale!: string;
 
-  @ApiProperty({ description: 'What it changes, in words (OCDS description)' })
+  @ApiProperty({ description: freeText('What it changes, in words (OCDS description)') })
   @IsString()
   @Length(1, 10_000)
   description!: string;

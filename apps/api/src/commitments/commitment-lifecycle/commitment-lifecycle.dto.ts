@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { CommandBody, ID_PATTERN } from '../../shared/dto';
+import { freeText } from '../../directory/free-text';
 
 export class AdoptCommitmentDto extends CommandBody {
   @ApiPropertyOptional({ description: 'The decision of a governance body that adopted it' })
@@ -10,7 +11,7 @@ export class AdoptCommitmentDto extends CommandBody {
 }
 
 export class ReasonDto extends CommandBody {
-  @ApiProperty()
+  @ApiProperty({ description: freeText() })
   @IsString()
   @Length(1, 2000)
   reason!: string;
@@ -21,7 +22,7 @@ export class CompleteCommitmentDto extends CommandBody {
   @IsIn(['met', 'partially_met', 'not_met'])
   outcome!: 'met' | 'partially_met' | 'not_met';
 
-  @ApiProperty()
+  @ApiProperty({ description: freeText() })
   @IsString()
   @Length(1, 10_000)
   summary!: string;

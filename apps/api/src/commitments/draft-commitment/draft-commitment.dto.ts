@@ -15,6 +15,7 @@ import {
 } from 'class-validator';
 import { COMPONENTS, type Component } from '@mel/domain';
 import { CommandBody, ID_PATTERN } from '../../shared/dto';
+import { freeText } from '../../directory/free-text';
 
 const MAX_CENTS = Number.MAX_SAFE_INTEGER;
 
@@ -75,7 +76,7 @@ export class DraftCommitmentDto extends CommandBody {
   @Length(1, 300)
   title!: string;
 
-  @ApiProperty()
+  @ApiProperty({ description: freeText() })
   @IsString()
   @Length(1, 10_000)
   description!: string;

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { INDICATOR_LEVELS, type IndicatorLevel, type Measure, MEASURES, PRIORITY_NUMBERS } from '@mel/domain';
 import { CommandBody, ID_PATTERN } from '../../shared/dto';
+import { freeText } from '../../directory/free-text';
 
 const BOUND = 1_000_000_000;
 
@@ -31,7 +32,7 @@ export class DefineIndicatorDto extends CommandBody {
   @Length(1, 300)
   title!: string;
 
-  @ApiPropertyOptional({ type: String, nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, description: freeText() })
   @IsOptional()
   @IsString()
   @Length(1, 10_000)

@@ -1,4 +1,4 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, Param, Query, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { notFound } from '@mel/domain';
 import {
@@ -14,6 +14,8 @@ import { ReadModels } from '../../read-models.module';
 import { IdPipe } from '../../shared/dto';
 import { dateOf, ReadQuery } from '../read-query.dto';
 import type { EntityManager } from 'typeorm';
+import type { Request } from 'express';
+import { DisplayNames, type NameOf } from '../../directory/display-names';
 import { awaitSeq } from '../read-your-writes';
 import { GovernanceBodyQuery, ListMeetingsQuery } from './governance-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
@@ -23,7 +25,10 @@ import { Allow, MEMBERS } from '../../auth/access.decorators';
 @Allow(...MEMBERS)
 @Controller('governance')
 export class GovernanceQueriesController {
-  constructor(private readonly readModels: ReadModels) {}
+  constructor(
+    private readonly readModels: ReadModels,
+    private readonly names: DisplayNames,
+  ) {}
 
   @Get('bodies')
   @ApiOperation({ summary: 'Governance bodies, each with the number of its members on a date (default today)' })
@@ -56,10 +61,15 @@ export class GovernanceQueriesController {
   }
 
   @Get('bodies/:bodyId')
-  @ApiOperation({ summary: 'One governance body: its roster on a date (default today) and every membership period' })
-  async body(@Param('bodyId', new IdPipe('bodyId')) bodyId: string, @Query() query: GovernanceBodyQuery) {
+  @ApiOperation({
+    summary: 'One governance body: its roster on a date (default today) and every membership period',
+    description: 'Each member and membership has the displayName of the person its memberId names in the personal directory, looked up now (null when the id is not a person’s, or their data was erased); never for the public, never in the open data.',
+  })
+  async body(@Param('bodyId', new IdPipe('bodyId')) bodyId: string, @Query() query: GovernanceBodyQuery, @Req() request: Request) {
     await awaitSeq(this.readModels, query.seq);
-    return this.readModels.read(query, (source) => this.bodyIn(source, bodyId, query.on ?? dateOf(query)));
+    const body = await this.readModels.read(query, (source) => this.bodyIn(source, bodyId, query.on ?? dateOf(query)));
+    const nameOf = await this.names.for(request, body.memberships.map((m) => m.memberId));
+    return { ...body, members: named(body.members, nameOf), memberships: named(body.memberships, nameOf) };
   }
 
   private async bodyIn(source: EntityManager, bodyId: string, on: string) {
@@ -109,10 +119,20 @@ export class GovernanceQueriesController {
   }
 
   @Get('meetings/:meetingId')
-  @ApiOperation({ summary: 'One meeting: attendance, quorum, motions with their votes and counts, decisions, minutes hash' })
-  async meeting(@Param('meetingId', new IdPipe('meetingId')) meetingId: string, @Query() query: ReadQuery) {
+  @ApiOperation({
+    summary: 'One meeting: attendance, quorum, motions with their votes and counts, decisions, minutes hash',
+    description: 'Roster, attendance and votes carry the displayName of the person a memberId names in the personal directory, looked up now (null when the id is not a person’s, or their data was erased); never for the public, never in the open data.',
+  })
+  async meeting(@Param('meetingId', new IdPipe('meetingId')) meetingId: string, @Query() query: ReadQuery, @Req() request: Request) {
     await awaitSeq(this.readModels, query.seq);
-    return this.readModels.read(query, (source) => this.meetingIn(source, meetingId));
+    const meeting = await this.readModels.read(query, (source) => this.meetingIn(source, meetingId));
+    const nameOf = await this.names.for(request, [...meeting.roster, ...meeting.attendance, ...meeting.motions.flatMap((m) => m.votes)].map((m) => m.memberId));
+    return {
+      ...meeting,
+      roster: named(meeting.roster, nameOf),
+      attendance: named(meeting.attendance, nameOf),
+      motions: meeting.motions.map((motion) => ({ ...motion, votes: named(motion.votes, nameOf) })),
+    };
   }
 
   private async meetingIn(source: EntityManager, meetingId: string) {
@@ -186,4 +206,12 @@ function presentBody(body: GovernanceBodyRow) {
     streamVersion: body.streamVersion,
     lastSeq: Number(body.lastSeq),
   };
+}
+
+/**
+ * Members with the display name of the person each memberId names (ADR 12), for a reader who may see
+ * names; as they are for one who may not.
+ */
+function named<T extends { memberId: string }>(members: T[], nameOf: NameOf | undefined): (T & { displayName?: string | null })[] {
+  return nameOf ? members.map((member) => ({ ...member, displayName: nameOf(member.memberId) })) : members;
 }

@@ -1,0 +1,2 @@
+export * from './personal-directory';
+export * from './erase-person';
