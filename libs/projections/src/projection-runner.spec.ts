@@ -69,6 +69,18 @@ describe('ProjectionRunner', () => {
     expect(mobilimel).toMatchObject({ ownerPartyId: 'party-mel', priority: 2, disbursedCents: String(1_000_00 * (2024 + 2025 + 2026)) });
   });
 
+  /** The commitments projection, dying at its n-th event as a killed process would. */
+  const dyingAt = (n: number): Projection => {
+    let applied = 0;
+    return {
+      ...commitmentsProjection,
+      async apply(event: StoredEvent, tables: Tables) {
+        if (++applied === n) throw new Error('killed');
+        await commitmentsProjection.apply(event, tables);
+      },
+    };
+  };
+
   it('loses nothing and doubles nothing when it crashes between batches, and resumes', async () => {
     // A version of its own, fed by a projector that dies in the middle of its third batch.
     const crashVersion = await createVersion(db.adminUrl);
@@ -76,15 +88,7 @@ describe('ProjectionRunner', () => {
     const crashing = readModelDataSource(db.appUrl, crashVersion);
     await crashing.initialize();
     sources.push(crashing);
-    let applied = 0;
-    const dying: Projection = {
-      ...commitmentsProjection,
-      async apply(event: StoredEvent, tables: Tables) {
-        if (++applied === 60) throw new Error('killed');
-        await commitmentsProjection.apply(event, tables);
-      },
-    };
-    await expect(new ProjectionRunner(store, crashing, crashVersion, [dying], { batchSize: 25, commitEveryMs: 0 }).catchUp()).rejects.toThrow('killed');
+    await expect(new ProjectionRunner(store, crashing, crashVersion, [dyingAt(60)], { batchSize: 25, commitEveryMs: 0 }).catchUp()).rejects.toThrow('killed');
     const [{ seq }] = await crashing.query('SELECT seq FROM projections.checkpoints WHERE version = $1', [crashVersion]);
     expect(Number(seq)).toBe(50); // two whole batches, nothing of the third
 
@@ -104,15 +108,7 @@ describe('ProjectionRunner', () => {
       return { seq: Number(seq), rows: n };
     };
     // Dies in its third batch: nothing was written, the checkpoint stayed at 0.
-    let applied = 0;
-    const dying: Projection = {
-      ...commitmentsProjection,
-      async apply(event: StoredEvent, tables: Tables) {
-        if (++applied === 60) throw new Error('killed');
-        await commitmentsProjection.apply(event, tables);
-      },
-    };
-    await expect(new ProjectionRunner(store, source, fresh, [dying], { batchSize: 25 }).catchUp()).rejects.toThrow('killed');
+    await expect(new ProjectionRunner(store, source, fresh, [dyingAt(60)], { batchSize: 25 }).catchUp()).rejects.toThrow('killed');
     expect(await written()).toEqual({ seq: 0, rows: 0 });
 
     // Catches up again: between batches nothing is written; at the end, every row and the checkpoint at once.
