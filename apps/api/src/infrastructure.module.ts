@@ -1,10 +1,13 @@
 import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Database } from '@mel/database';
-import { EVENT_STORE, type EventStore, PostgresEventStore } from '@mel/event-store';
+import { describeEventStore, EVENT_STORE, type EventStore, eventStoreConfig, openEventStore } from '@mel/event-store';
 import { PinoLogger } from 'nestjs-pino';
 import { DATABASE } from './database.token';
 
-/** The database and the event store, shared by every feature module; closed in that order at shutdown. */
+/**
+ * The database and the event store (PostgreSQL, or EventStoreDB when LEDGER_EVENT_STORE says so), shared
+ * by every feature module; closed in that order at shutdown.
+ */
 @Global()
 @Module({})
 export class InfrastructureModule implements OnApplicationShutdown {
@@ -18,8 +21,10 @@ export class InfrastructureModule implements OnApplicationShutdown {
           inject: [PinoLogger],
           useFactory: (logger: PinoLogger) => {
             logger.setContext('EventStore');
-            return new PostgresEventStore({
-              connectionString: database.appUrl,
+            // The adapter is chosen by configuration only: LEDGER_EVENT_STORE (postgres | eventstoredb), ADR 11.
+            logger.info(`event store: ${describeEventStore(eventStoreConfig())}`);
+            return openEventStore({
+              appUrl: database.appUrl,
               onError: (error) => {
                 const code = (error as { code?: string }).code;
                 // 57P01: the server is shutting down, as it does when the embedded one stops with us.

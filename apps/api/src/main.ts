@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { loadMelSeed, runSeed } from '@mel/application';
 import { openDatabase, projectRoot } from '@mel/database';
-import { PostgresEventStore } from '@mel/event-store';
+import { eventStoreConfig, openEventStore } from '@mel/event-store';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { configureApp } from './configure-app';
@@ -10,13 +10,15 @@ import { bootstrapLogger } from './logger';
 
 /**
  * The ledger's HTTP service. Without DATABASE_URL it starts an embedded PostgreSQL (data in .data/),
- * brings roles and migrations up to date, then listens on HOST:PORT (127.0.0.1:3000 by default).
+ * brings roles and migrations up to date, then listens on HOST:PORT (127.0.0.1:3000 by default). The
+ * event log is in PostgreSQL too unless LEDGER_EVENT_STORE=eventstoredb (EVENTSTORE_CONNECTION_STRING).
  */
 async function main(): Promise<void> {
   const log = bootstrapLogger();
   const sink = { info: (m: string) => log.info(m), warn: (m: string) => log.warn(m), debug: (m: string) => log.debug(m) };
   let database;
   try {
+    eventStoreConfig(); // a wrong LEDGER_EVENT_STORE or EVENTSTORE_CONNECTION_STRING stops the start here, with what to set
     database = await openDatabase({ log: sink });
   } catch (error) {
     log.fatal((error as Error).message);
@@ -44,7 +46,7 @@ async function main(): Promise<void> {
  * as it is. Without the seed's sources the API starts empty and says how to seed later.
  */
 async function seedAnEmptyLedger(appUrl: string, log: ReturnType<typeof bootstrapLogger>): Promise<void> {
-  const store = new PostgresEventStore({ connectionString: appUrl, poolSize: 2 });
+  const store = openEventStore({ appUrl, poolSize: 2 });
   try {
     if ((await store.head()) > 0) return;
     let steps;

@@ -6,3 +6,4 @@ export * from './generate';
 export * from './verifiable-ledger';
 export * from './access/tokens';
 export * from './directory';
+export * from './migrate-log';

@@ -142,11 +142,7 @@ export class LedgerReader {
 
   /** The event's canonical bytes and leaf hash, if it exists. */
   async entry(seq: number): Promise<{ canonical: Buffer; leafHash: Buffer } | undefined> {
-    const { rows } = await this.ledger.pool.query<{ canonical: Buffer; leaf_hash: Buffer }>(
-      'SELECT canonical, leaf_hash FROM event_store.events WHERE seq = $1',
-      [seq],
-    );
-    return rows.length ? { canonical: rows[0].canonical, leafHash: rows[0].leaf_hash } : undefined;
+    return this.ledger.entry(seq);
   }
 
   /** The latest checkpoint whose tree holds the event `seq`, if any. */

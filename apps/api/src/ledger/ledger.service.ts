@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { CheckpointSigner, listCheckpoints, loadSigningKey, PostgresTree, type SigningKey, type StoredCheckpoint } from '@mel/application';
 import type { Database } from '@mel/database';
-import { EVENT_STORE, type EventStore, type StoredEvent } from '@mel/event-store';
+import { EVENT_STORE, type EventStore, PostgresEventStore, type StoredEvent } from '@mel/event-store';
 import { Pool } from 'pg';
 import { DATABASE } from '../database.token';
 import { type LedgerConfig, ledgerConfig } from './ledger-config';
@@ -61,7 +61,8 @@ export class LedgerService implements OnApplicationBootstrap, BeforeApplicationS
       // 57P01: the server is shutting down (the embedded one stops with the API).
       if ((error as { code?: string }).code !== '57P01') this.logger.warn(`ledger connection error: ${error.message}`);
     });
-    this.tree = new PostgresTree(this.pool);
+    // With the log in EventStoreDB (ADR 11) the tree reads its leaves through the store; in PostgreSQL, from event_store.events.
+    this.tree = new PostgresTree(this.pool, store);
     this.nextScheduledMs = Date.now() + this.intervalMs;
   }
 
@@ -213,17 +214,44 @@ export class LedgerService implements OnApplicationBootstrap, BeforeApplicationS
     const signed = last?.size ?? 0;
     const size = await this.tree.size();
     if (size > signed) {
-      const { rows } = await this.pool.query<{ meeting_id: string | null; stream_id: string }>(
-        `SELECT data->>'meetingId' AS meeting_id, stream_id FROM event_store.events WHERE type = 'MeetingClosed' AND seq > $1 AND seq <= $2 ORDER BY seq`,
-        [signed, size],
-      );
-      const closed = rows.map((row) => row.meeting_id ?? row.stream_id.replace(/^meeting-/, ''));
+      const closed = await this.meetingsClosedBetween(signed, size);
       if (closed.length > 0) await this.sign(`meeting-closed:${closed.join(',')}`);
       else if (!this.started) await this.sign('start');
       else if (this.scheduleDue) await this.sign('schedule');
     }
     this.started = true;
     this.scheduleDue = false;
+  }
+
+  /** The meetings closed by the events of seqs after `after` up to `upTo`, in seq order. */
+  private async meetingsClosedBetween(after: number, upTo: number): Promise<string[]> {
+    if (this.store instanceof PostgresEventStore) {
+      const { rows } = await this.pool.query<{ meeting_id: string | null; stream_id: string }>(
+        `SELECT data->>'meetingId' AS meeting_id, stream_id FROM event_store.events WHERE type = 'MeetingClosed' AND seq > $1 AND seq <= $2 ORDER BY seq`,
+        [after, upTo],
+      );
+      return rows.map((row) => row.meeting_id ?? row.stream_id.replace(/^meeting-/, ''));
+    }
+    // The log is elsewhere (EventStoreDB): read the range through the store.
+    const closed: string[] = [];
+    for (let at = after; at < upTo; ) {
+      const events = await this.store.readAll(at, Math.min(10_000, upTo - at));
+      if (events.length === 0) break;
+      closed.push(...events.filter((event) => event.type === 'MeetingClosed').map(meetingIdOf));
+      at = events[events.length - 1].seq;
+    }
+    return closed;
+  }
+
+  /** The canonical bytes and leaf hash of the event at `seq`, if it exists, from wherever the log is. */
+  async entry(seq: number): Promise<{ canonical: Buffer; leafHash: Buffer } | undefined> {
+    if (this.store instanceof PostgresEventStore) {
+      const { rows } = await this.pool.query<{ canonical: Buffer; leaf_hash: Buffer }>('SELECT canonical, leaf_hash FROM event_store.events WHERE seq = $1', [seq]);
+      return rows.length ? { canonical: rows[0].canonical, leafHash: rows[0].leaf_hash } : undefined;
+    }
+    if (!Number.isSafeInteger(seq) || seq < 1) return undefined;
+    const [event] = await this.store.readAll(seq - 1, 1);
+    return event?.seq === seq ? { canonical: event.canonical, leafHash: event.leafHash } : undefined;
   }
 
   /** The schedule: a checkpoint if the tree grew since the last one (whoever signed it). */

@@ -1,4 +1,5 @@
 import { CheckpointSigner, listCheckpoints, loadSigningKey, PostgresTree } from '@mel/application';
+import { openEventStore } from '@mel/event-store';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { Pool } from 'pg';
@@ -19,10 +20,12 @@ export function registerCheckpoint(program: Command): void {
       await withDatabase(verbose, async (database) => {
         const pool = new Pool({ connectionString: database.appUrl, max: 2 });
         pool.on('error', () => undefined); // a dropped idle connection is retried by the next query
+        // The leaves come from the log's store: event_store.events, or EventStoreDB (LEDGER_EVENT_STORE, ADR 11).
+        const store = openEventStore({ appUrl: database.appUrl, poolSize: 1 });
         const bar = new SingleBar({ format: 'checkpoint: extending the tree [{bar}] {value}/{total} leaves', stream: process.stderr, hideCursor: true });
         let started = false;
         try {
-          const tree = new PostgresTree(pool);
+          const tree = new PostgresTree(pool, store);
           const from = await tree.size();
           const size = await tree.extend({
             onBatch: (at, head) => {
@@ -43,6 +46,7 @@ export function registerCheckpoint(program: Command): void {
           process.stdout.write(checkpoint.note);
         } finally {
           bar.stop();
+          await store.close();
           await pool.end();
         }
       });

@@ -1,6 +1,6 @@
 import { type ErasureOutcome, PersonalDirectory, PersonErasure } from '@mel/application';
 import { type Actor, DomainRuleError, ERASURE_REASONS, type ErasureReason, ID_PATTERN, isPersonId } from '@mel/domain';
-import { PostgresEventStore } from '@mel/event-store';
+import { openEventStore } from '@mel/event-store';
 import type { Command } from 'commander';
 import { Pool } from 'pg';
 import { withDatabase } from '../database-session';
@@ -23,7 +23,7 @@ export function registerErasePerson(program: Command): void {
     .action(async (personId: string, options: { reason: string; at?: string; operator: string }) => {
       const request = checkedRequest(personId, options);
       await withDatabase(Boolean(program.opts().verbose), async (database) => {
-        const store = new PostgresEventStore({ connectionString: database.appUrl, poolSize: 2 });
+        const store = openEventStore({ appUrl: database.appUrl, poolSize: 2 });
         const pool = new Pool({ connectionString: database.appUrl, max: 2 });
         pool.on('error', () => undefined); // a dropped idle connection is replaced by the next query
         try {

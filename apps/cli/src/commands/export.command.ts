@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CheckpointSigner, loadSigningKey, PostgresTree, type StoredCheckpoint } from '@mel/application';
 import { type Database, projectRoot } from '@mel/database';
-import { PostgresEventStore } from '@mel/event-store';
+import { type EventStore, openEventStore, PostgresEventStore } from '@mel/event-store';
 import { entryLine } from '@mel/ledger';
 import {
   type AsOf,
@@ -69,7 +69,7 @@ export function registerExport(program: Command): void {
 
 /** The open data of the live read models, or as of a date (ADR 7), into `dir`. */
 async function writeOpenData(database: Database, dir: string, asOf: AsOf | undefined): Promise<void> {
-  const store = new PostgresEventStore({ connectionString: database.appUrl, poolSize: 2 });
+  const store = openEventStore({ appUrl: database.appUrl, poolSize: 2 });
   let { version, current } = await liveVersionOf(database.adminUrl);
   if (!current) {
     // The live read models predate this code's projections: rebuild them (as the API would).
@@ -174,12 +174,14 @@ const ENTRY_PAGE = 5000;
  */
 export async function writeAuditExport(database: Database, dir: string): Promise<AuditManifest> {
   const pool = new Pool({ connectionString: database.appUrl, max: 3 });
+  // The log's store (event_store.events, or EventStoreDB: ADR 11); the tree and checkpoints are in PostgreSQL either way.
+  const store = openEventStore({ appUrl: database.appUrl, poolSize: 1 });
   try {
     const key = loadSigningKey({
       dataDir: process.env.LEDGER_DATA_DIR || join(projectRoot(), '.data'),
       warn: (message) => process.stderr.write(`warning: ${message}\n`),
     });
-    const tree = new PostgresTree(pool);
+    const tree = new PostgresTree(pool, store);
     const treeBar = progressBar('export: tree        [{bar}] {value}/{total} leaves');
     const warnings: string[] = [];
     let signed: StoredCheckpoint | undefined;
@@ -202,7 +204,7 @@ export async function writeAuditExport(database: Database, dir: string): Promise
       warnings.push(`no checkpoint was signed for this export: ${(error as Error).message}`);
       process.stderr.write(`warning: ${warnings[0]}; exporting the log as it is\n`);
     }
-    const upTo = signed?.size ?? Number((await pool.query<{ head: string }>('SELECT coalesce(max(seq), 0) AS head FROM event_store.events')).rows[0].head);
+    const upTo = signed?.size ?? (await store.head());
 
     const files: AuditManifest['files'] = {};
     await mkdir(join(dir, 'checkpoints'));
@@ -210,7 +212,7 @@ export async function writeAuditExport(database: Database, dir: string): Promise
     entriesBar.start(upTo, 0);
     let count = 0;
     try {
-      files['entries.jsonl'] = await writeStreamed(join(dir, 'entries.jsonl'), entryPages(pool, upTo, (n) => entriesBar.update((count = n))));
+      files['entries.jsonl'] = await writeStreamed(join(dir, 'entries.jsonl'), entryPages(entrySource(pool, store), upTo, (n) => entriesBar.update((count = n))));
     } finally {
       entriesBar.stop();
     }
@@ -238,6 +240,7 @@ export async function writeAuditExport(database: Database, dir: string): Promise
     await writeFile(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     return manifest;
   } finally {
+    await store.close();
     await pool.end();
   }
 }
@@ -263,20 +266,33 @@ export async function storedCheckpointNotes(db: Pool | Client, upTo?: number): P
   });
 }
 
+/** Entries after a seq, in seq order, at most `limit`: their seq and canonical bytes. */
+type EntryPage = (after: number, upTo: number, limit: number) => Promise<{ seq: number; canonical: Buffer }[]>;
+
+/** The entries from event_store.events, or through the store when the log is elsewhere (EventStoreDB). */
+function entrySource(pool: Pool, store: EventStore): EntryPage {
+  if (store instanceof PostgresEventStore) {
+    return async (after, upTo, limit) =>
+      (
+        await pool.query<{ seq: string; canonical: Buffer }>('SELECT seq, canonical FROM event_store.events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3', [
+          after,
+          upTo,
+          limit,
+        ])
+      ).rows.map((row) => ({ seq: Number(row.seq), canonical: row.canonical }));
+  }
+  return async (after, upTo, limit) => (after >= upTo ? [] : store.readAll(after, Math.min(limit, upTo - after)));
+}
+
 /** The lines of entries.jsonl for seq 1..size, a page of rows at a time (the next page read while one is written). */
-async function* entryPages(pool: Pool, size: number, onProgress: (entries: number) => void): AsyncGenerator<Buffer> {
-  const page = (after: number) =>
-    pool.query<{ seq: string; canonical: Buffer }>('SELECT seq, canonical FROM event_store.events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3', [
-      after,
-      size,
-      ENTRY_PAGE,
-    ]);
+async function* entryPages(source: EntryPage, size: number, onProgress: (entries: number) => void): AsyncGenerator<Buffer> {
+  const page = (after: number) => source(after, size, ENTRY_PAGE);
   let count = 0;
   let next = page(0);
   try {
     for (;;) {
-      const { rows } = await next;
-      if (rows.length === ENTRY_PAGE) next = page(Number(rows[rows.length - 1].seq));
+      const rows = await next;
+      if (rows.length === ENTRY_PAGE) next = page(rows[rows.length - 1].seq);
       if (rows.length > 0) {
         count += rows.length;
         yield Buffer.concat(rows.map((row) => entryLine(row.canonical)));

@@ -1,4 +1,4 @@
-import { PostgresEventStore } from '@mel/event-store';
+import { openEventStore } from '@mel/event-store';
 import { ensureLiveVersion, rebuild } from '@mel/projections';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
@@ -12,7 +12,7 @@ export function registerRebuild(program: Command): void {
     .action(async (options: { check?: boolean }) => {
       await withDatabase(program.opts().verbose, async (database) => {
         await ensureLiveVersion(database.adminUrl);
-        const store = new PostgresEventStore({ connectionString: database.appUrl, poolSize: 2 });
+        const store = openEventStore({ appUrl: database.appUrl, poolSize: 2 });
         const bar = new SingleBar({ format: 'rebuild [{bar}] seq {value}/{total}', stream: process.stderr, hideCursor: true });
         let started = false;
         try {

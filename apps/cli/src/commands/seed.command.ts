@@ -1,6 +1,6 @@
 import { loadMelSeed, runSeed } from '@mel/application';
 import { projectRoot } from '@mel/database';
-import { PostgresEventStore } from '@mel/event-store';
+import { openEventStore } from '@mel/event-store';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { withDatabase } from '../database-session';
@@ -14,7 +14,7 @@ export function registerSeed(program: Command): void {
     .action(async () => {
       const steps = loadMelSeed(projectRoot());
       await withDatabase(program.opts().verbose, async (database) => {
-        const store = new PostgresEventStore({ connectionString: database.appUrl, poolSize: 2 });
+        const store = openEventStore({ appUrl: database.appUrl, poolSize: 2 });
         const bar = new SingleBar({ format: 'seed [{bar}] {value}/{total} steps', stream: process.stderr, hideCursor: true, noTTYOutput: false });
         bar.start(steps.length, 0);
         try {

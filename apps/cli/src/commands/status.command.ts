@@ -1,20 +1,21 @@
 import type { Command } from 'commander';
 import { redact } from '@mel/database';
-import { PostgresEventStore } from '@mel/event-store';
+import { describeEventStore, eventStoreConfig, openEventStore } from '@mel/event-store';
 import { withDatabase } from '../database-session';
 
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description("show which database the ledger uses and the event store's head")
+    .description("show which database and event store (LEDGER_EVENT_STORE) the ledger uses, and the event store's head")
     .option('--json', 'print one JSON object')
     .action(async (options: { json?: boolean }) => {
       await withDatabase(program.opts().verbose, async (database) => {
-        const store = new PostgresEventStore({ connectionString: database.appUrl, poolSize: 1 });
+        const config = eventStoreConfig();
+        const store = openEventStore({ appUrl: database.appUrl, poolSize: 1 });
         try {
-          const status = { database: redact(database.appUrl), embedded: database.embedded, head: await store.head() };
+          const status = { database: redact(database.appUrl), embedded: database.embedded, eventStore: describeEventStore(config), head: await store.head() };
           if (options.json) console.log(JSON.stringify(status));
-          else console.log(`database: ${status.database}${status.embedded ? ' (embedded)' : ''}\nhead:     seq ${status.head}`);
+          else console.log(`database:    ${status.database}${status.embedded ? ' (embedded)' : ''}\nevent store: ${status.eventStore}\nhead:        seq ${status.head}`);
         } finally {
           await store.close();
         }

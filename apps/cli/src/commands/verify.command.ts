@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadSigningKey, toRecorded } from '@mel/application';
 import { type Database, projectRoot } from '@mel/database';
+import { type EventStore, eventStoreConfig, openEventStore } from '@mel/event-store';
 import { currentSchemaVersion, DECIDERS, deciderOfStream } from '@mel/domain';
 import {
   type CheckpointInput,
@@ -189,18 +190,22 @@ async function checkManifest(dir: string, report: LogVerificationReport, entries
 async function verifyLive(database: Database, common: Common): Promise<LogVerificationReport> {
   const client = new Client({ connectionString: database.appUrl });
   await client.connect();
+  // The log is event_store.events, or in EventStoreDB (LEDGER_EVENT_STORE, ADR 11): the checkpoints and the tree are in PostgreSQL either way.
+  const store = eventStoreConfig().kind === 'postgres' ? undefined : openEventStore({ appUrl: database.appUrl });
   try {
-    // One snapshot: the checkpoints, the stored tree and the entries as of one moment.
+    // One snapshot: the checkpoints, the stored tree and the entries as of one moment (an EventStoreDB log is read up to its head then).
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const stored = (await storedCheckpointNotes(client)).map(({ size, note }) => ({ note, source: `ledger.checkpoints (size ${size})` }));
     const treeSize = Number((await client.query<{ size: string }>('SELECT size FROM ledger.tree_head')).rows[0].size);
-    const head = Number((await client.query<{ head: string }>('SELECT coalesce(max(seq), 0) AS head FROM event_store.events')).rows[0].head);
+    const head = store
+      ? await store.head()
+      : Number((await client.query<{ head: string }>('SELECT coalesce(max(seq), 0) AS head FROM event_store.events')).rows[0].head);
     const bar = progressBar('verify [{bar}] {value}/{total} entries');
     bar.start(head, 0);
     try {
       const report = await verifyLog({
         ...common,
-        entries: liveEntries(client),
+        entries: store ? storeEntries(store, head) : liveEntries(client),
         checkpoints: [...stored, ...common.kept],
         storedTree: { size: treeSize, fetch: (refs) => fetchStoredNodes(client, refs) },
         workers: workersFor(head),
@@ -214,6 +219,23 @@ async function verifyLive(database: Database, common: Common): Promise<LogVerifi
     }
   } finally {
     await client.end();
+    await store?.close();
+  }
+}
+
+/** The canonical bytes of the log in seq order up to `head`, read through the store (the next page read while one is verified). */
+async function* storeEntries(store: EventStore, head: number): AsyncGenerator<Buffer> {
+  const page = (after: number) => (after >= head ? Promise.resolve([]) : store.readAll(after, Math.min(LIVE_PAGE, head - after)));
+  let next = page(0);
+  try {
+    for (;;) {
+      const events = await next;
+      if (events.length === 0) return;
+      next = page(events[events.length - 1].seq);
+      for (const event of events) yield event.canonical;
+    }
+  } finally {
+    next.catch(() => undefined);
   }
 }
 

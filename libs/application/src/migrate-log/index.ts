@@ -1,0 +1,2 @@
+export * from './copy-log';
+export * from './postgres-log-import';
