@@ -1,4 +1,5 @@
 import { rebuild } from '@mel/projections';
+import { Client } from 'pg';
 import { seededApi } from '../support/seeded-api';
 import { fetchAs } from '../support/tokens';
 
@@ -56,11 +57,26 @@ describe('commitment queries', () => {
     expect(read.body).toMatchObject({ reports: 1, lastSeq: written.body.seq });
   });
 
-  it('answers 503 with Retry-After when the read models cannot reach the seq in time', async () => {
-    const response = await get('/commitments/mobilimel?seq=999999999');
-    expect(response.status).toBe(503);
-    expect(response.headers.get('retry-after')).toBe('1');
-    expect(response.body).toMatchObject({ rule: 'ReadModelsMustReachTheSeq', field: 'seq' });
+  it('answers 503 with Retry-After when the read models cannot reach the seq in time, and 400 for a seq no command answered', async () => {
+    // The projector is held back: another transaction locks its checkpoints, as a long rebuild or a stuck batch would.
+    const blocker = new Client({ connectionString: ledger.db.adminUrl });
+    await blocker.connect();
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('SELECT * FROM projections.checkpoints FOR UPDATE');
+      const written = await post('/commitments/mobilimel/reports', { reportId: 'r-held-back', period: '2026', summary: 'projections retenues', evidence: [] });
+      expect(written.status).toBe(201);
+      const response = await get(`/commitments/mobilimel?seq=${written.body.seq}`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('1');
+      expect(response.body).toMatchObject({ rule: 'ReadModelsMustReachTheSeq', field: 'seq' });
+    } finally {
+      await blocker.query('ROLLBACK');
+      await blocker.end();
+    }
+    const beyond = await get('/commitments/mobilimel?seq=999999999');
+    expect(beyond.status).toBe(400);
+    expect(beyond.body).toMatchObject({ rule: 'SeqMustNotExceedTheHead', field: 'seq' });
   });
 
   it('gives a commitment as of a date on the effective clock and on the recorded clock, around a correction', async () => {

@@ -27,6 +27,9 @@ import { ReadModelsBehindError } from './shared/problem-details';
 const SWITCH_POLL_MS = 2000;
 /** Read models as of a date kept in memory (the last ones asked, e.g. while paging through one date). */
 const AS_OF_CACHE = 4;
+/** After an error (the database unreachable, say), the loop resumes after this delay, doubled each time up to MAX_RETRY_MS. */
+const FIRST_RETRY_MS = 250;
+const MAX_RETRY_MS = 2000;
 
 @Injectable()
 export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -90,6 +93,16 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     this.following = this.run();
   }
 
+  /** The last seq the read models have applied. */
+  get applied(): number {
+    return this.position;
+  }
+
+  /** The store's head: the last seq committed. */
+  head(): Promise<number> {
+    return this.store.head();
+  }
+
   /** Resolves once the read models have applied `seq`, or after `timeoutMs` (false). */
   async waitFor(seq: number, timeoutMs: number): Promise<boolean> {
     if (this.position >= seq) return true;
@@ -141,7 +154,20 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     await previous?.destroy();
   }
 
+  /**
+   * Sets up the live version and follows it, until the API stops. An error (the database restarting, a
+   * connection lost) is logged and the loop resumes from the checkpoint after a back-off (FIRST_RETRY_MS
+   * doubled up to MAX_RETRY_MS, back to FIRST_RETRY_MS once events are applied again): the projector
+   * never dies, and catches up by itself once the database is back.
+   */
   private async run(): Promise<void> {
+    let retryMs = FIRST_RETRY_MS;
+    let failures = 0;
+    const healthy = () => {
+      if (failures > 0) this.logger.log(`read models: following the store again after ${failures} failed attempt(s)`);
+      failures = 0;
+      retryMs = FIRST_RETRY_MS;
+    };
     while (!this.stop.signal.aborted) {
       try {
         if (!this.source) {
@@ -166,6 +192,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
         try {
           const runner = new ProjectionRunner(this.store, this.source, this.version, PROJECTIONS);
           await runner.follow(current.signal, (position) => {
+            healthy();
             this.position = position;
             for (const waiter of [...this.waiters]) waiter();
           });
@@ -176,11 +203,28 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
         if (this.switchTo !== undefined) await this.moveTo(this.switchTo);
       } catch (error) {
         if (this.stop.signal.aborted) return;
-        this.logger.warn(`read models: ${(error as Error).message}; trying again from the checkpoint in 1 s`);
-        await new Promise((resolve) => setTimeout(resolve, 1000).unref());
+        failures++;
+        this.logger.warn(`read models: ${(error as Error).message}; trying again from the checkpoint in ${retryMs / 1000} s (attempt ${failures})`);
+        await sleep(retryMs, this.stop.signal);
+        retryMs = Math.min(retryMs * 2, MAX_RETRY_MS);
       }
     }
   }
+}
+
+/** Waits `ms`, or less if `signal` aborts; keeps no timer behind, nor the process alive. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    timer.unref();
+    signal.addEventListener('abort', done);
+  });
 }
 
 @Global()

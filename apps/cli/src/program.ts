@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerCheckpoint } from './commands/checkpoint.command';
 import { registerErasePerson } from './commands/erase-person.command';
 import { registerExport } from './commands/export.command';
+import { registerGenerate } from './commands/generate.command';
 import { registerKeygen } from './commands/keygen.command';
 import { registerMigrate } from './commands/migrate.command';
 import { registerRebuild } from './commands/rebuild.command';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerCheckpoint(program);
   registerErasePerson(program);
   registerExport(program);
+  registerGenerate(program);
   registerKeygen(program);
   registerMigrate(program);
   registerRebuild(program);

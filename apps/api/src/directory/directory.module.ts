@@ -29,6 +29,7 @@ export const DIRECTORY_POOL = Symbol('directory pool');
         const pool = new Pool({ connectionString: database.appUrl, max: 4 });
         // An idle connection dropped by the server is replaced by the next query; say so without any data.
         pool.on('error', (error) => logger.warn({ code: (error as { code?: string }).code }, 'directory connection error'));
+        pool.on('connect', (client) => client.on('error', () => undefined)); // a dropped held connection fails its query, not the process
         return pool;
       },
     },

@@ -5,6 +5,7 @@ import { DatabaseHealthIndicator } from './database.health';
 import { EventStoreHealthIndicator } from './event-store.health';
 import { Public } from '../auth/access.decorators';
 import { SkipThrottle } from '@nestjs/throttler';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../shared/problem-details';
 
 @Public()
 @SkipThrottle() // probes
@@ -16,7 +17,7 @@ export class HealthController {
     private readonly eventStore: EventStoreHealthIndicator,
   ) {}
 
-  /** 200 when the database answers and the store's head can be read; 503 otherwise. */
+  /** 200 when the database answers and the store's head can be read; 503 with Retry-After otherwise. */
   @Get()
   @HealthCheck()
   async check(@Res({ passthrough: true }) response: Response) {
@@ -25,7 +26,7 @@ export class HealthController {
     } catch (error) {
       // Terminus's own report, not problem details: health probes read it as it is.
       if (!(error instanceof ServiceUnavailableException)) throw error;
-      response.status(503);
+      response.status(503).setHeader('Retry-After', String(DATABASE_RETRY_AFTER_SECONDS));
       return error.getResponse();
     }
   }

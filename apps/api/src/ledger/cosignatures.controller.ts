@@ -137,11 +137,13 @@ async function noteOf(req: Request, body: unknown): Promise<Buffer | string> {
 async function readBody(req: Request): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let length = 0;
+  // Read to the end even past the limit, as body-parser does: leaving the loop early would destroy the
+  // request's socket, and the client's next request on that kept-alive connection would be reset.
   for await (const chunk of req as AsyncIterable<Buffer>) {
     length += chunk.length;
-    if (length > NOTE_BODY_LIMIT) throw new BodyParseError({ status: 413, type: 'entity.too.large', message: `a cosigned note is at most ${NOTE_BODY_LIMIT} bytes` });
-    chunks.push(chunk);
+    if (length <= NOTE_BODY_LIMIT) chunks.push(chunk);
   }
+  if (length > NOTE_BODY_LIMIT) throw new BodyParseError({ status: 413, type: 'entity.too.large', message: `a cosigned note is at most ${NOTE_BODY_LIMIT} bytes` });
   return Buffer.concat(chunks);
 }
 

@@ -10,6 +10,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { NoQueryPipe } from '../shared/dto';
 import { RequestFieldError, RuleProblem } from '../shared/problem-details';
 import { noCheckpointOfSize } from './ledger-problem';
 import { type CheckpointView, LedgerReader } from './ledger-reader';
@@ -38,7 +39,7 @@ export class LedgerController {
   @ApiOperation({ summary: 'The key that verifies the checkpoints (C2SP vkey), the log’s origin, and the witnesses whose cosignatures are accepted' })
   @ApiOkResponse({ description: '{ origin, verifierKey, keyId, algorithm: "Ed25519", witnesses: [vkey…] }' })
   @ApiServiceUnavailableResponse({ description: 'The signing key could not be loaded (the log says why)' })
-  key() {
+  key(@Query(NoQueryPipe) _query: unknown) {
     const key = this.ledger.signingKey;
     if (!key) {
       throw new RuleProblem(503, 'SigningKeyMustBeLoaded', 'The checkpoint signing key is not loaded', 'the API could not load its checkpoint signing key; its log says why', undefined, {}, 60);
@@ -52,7 +53,7 @@ export class LedgerController {
   @ApiOperation({ summary: 'The latest checkpoint as a transparency-log client fetches it: the raw C2SP signed note (text/plain), cosignatures included' })
   @ApiOkResponse({ description: 'origin\\nsize\\nbase64 root\\n\\n— <origin> <signature>\\n[— <witness> <cosignature>\\n…]' })
   @ApiNotFoundResponse({ description: 'No checkpoint signed yet (problem details)' })
-  async checkpointText(@Res({ passthrough: true }) res: Response): Promise<string> {
+  async checkpointText(@Res({ passthrough: true }) res: Response, @Query(NoQueryPipe) _query: unknown): Promise<string> {
     const latest = await this.latestOr404();
     res.type(TEXT);
     return latest.note;
@@ -64,7 +65,7 @@ export class LedgerController {
   @ApiOperation({ summary: 'The latest checkpoint; with Accept: text/plain, its raw signed note (as GET /ledger/checkpoint)' })
   @ApiOkResponse({ description: '{ size, rootHash, note, keyId, reason, signedAt, origin, verifierKey, cosignatures: [{ witness, keyId, time, receivedAt }] }' })
   @ApiNotFoundResponse({ description: 'No checkpoint signed yet (problem details)' })
-  async latest(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<CheckpointView | string> {
+  async latest(@Req() req: Request, @Res({ passthrough: true }) res: Response, @Query(NoQueryPipe) _query: unknown): Promise<CheckpointView | string> {
     const latest = await this.latestOr404();
     res.vary('Accept');
     if (req.accepts(['application/json', 'text/plain']) === 'text/plain') {
@@ -86,7 +87,7 @@ export class LedgerController {
   @ApiOperation({ summary: 'The checkpoint of one tree size, cosignatures included' })
   @ApiOkResponse({ description: '{ size, rootHash, note, keyId, reason, signedAt, origin, verifierKey, cosignatures }' })
   @ApiNotFoundResponse({ description: 'No checkpoint of that size' })
-  async checkpoint(@Param() params: SizeParam): Promise<CheckpointView> {
+  async checkpoint(@Param() params: SizeParam, @Query(NoQueryPipe) _query: unknown): Promise<CheckpointView> {
     const checkpoint = await this.reader.bySize(params.size);
     if (!checkpoint) throw noCheckpointOfSize(params.size);
     return checkpoint;
@@ -136,7 +137,7 @@ export class LedgerController {
   @ApiOkResponse({ description: '{ seq, leafIndex, canonical (base64), leafHash, checkpoint: { size, rootHash, note, keyId, reason, signedAt }, inclusionProof: [base64…] }' })
   @ApiNotFoundResponse({ description: 'No event of that seq' })
   @ApiConflictResponse({ description: 'No checkpoint covers the event yet (CheckpointMustCoverTheEvent, with nextCheckpointAt and Retry-After)' })
-  async receipt(@Param() params: SeqParam) {
+  async receipt(@Param() params: SeqParam, @Query(NoQueryPipe) _query: unknown) {
     const entry = await this.reader.entry(params.seq);
     if (!entry) throw new RuleProblem(404, 'EventMustExist', 'No event of that seq', `the ledger has no event of seq ${params.seq}`, 'seq');
     const checkpoint = await this.reader.covering(params.seq);

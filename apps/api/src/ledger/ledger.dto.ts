@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ToInteger } from '../shared/dto';
 
 const MAX = Number.MAX_SAFE_INTEGER;
 
 export class CheckpointsQuery {
   @ApiPropertyOptional({ description: 'Checkpoints of sizes below this one (the nextCursor of the previous page)' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(MAX)
@@ -15,7 +15,7 @@ export class CheckpointsQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(500)
@@ -25,7 +25,7 @@ export class CheckpointsQuery {
 export class InclusionQuery {
   @ApiPropertyOptional({ description: 'The event’s seq (leaf index seq − 1); give seq or index' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(MAX)
@@ -33,7 +33,7 @@ export class InclusionQuery {
 
   @ApiPropertyOptional({ description: 'The leaf index (seq − 1); give seq or index' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(0)
   @Max(MAX)
@@ -41,7 +41,7 @@ export class InclusionQuery {
 
   @ApiPropertyOptional({ description: 'The tree size to prove against, at most the tree’s; the latest checkpoint’s size by default' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(MAX)
@@ -50,7 +50,7 @@ export class InclusionQuery {
 
 export class ConsistencyQuery {
   @ApiProperty({ description: 'The smaller tree size (size1)' })
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(0)
   @Max(MAX)
@@ -58,7 +58,7 @@ export class ConsistencyQuery {
 
   @ApiPropertyOptional({ description: 'The larger tree size (size2), at most the tree’s; the latest checkpoint’s size by default' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(0)
   @Max(MAX)
@@ -67,7 +67,7 @@ export class ConsistencyQuery {
 
 export class SeqParam {
   @ApiProperty({ description: 'The event’s seq' })
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(MAX)
@@ -76,7 +76,7 @@ export class SeqParam {
 
 export class SizeParam {
   @ApiProperty({ description: 'The checkpoint’s tree size' })
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(0)
   @Max(MAX)

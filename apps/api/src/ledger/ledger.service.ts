@@ -18,7 +18,7 @@ const BATCH_EVENTS = 1000;
 const GATHER_MS = 5;
 /** After an error, the loop resumes after this delay, doubled each time up to MAX_BACKOFF_MS. */
 const FIRST_BACKOFF_MS = 1000;
-const MAX_BACKOFF_MS = 60_000;
+const MAX_BACKOFF_MS = 5_000;
 /** While catching up a long log at start: leaves added per step (one transaction), progress logged every so many. */
 const CATCH_UP_STEP = 10_000;
 const PROGRESS_EVERY = 100_000;
@@ -61,6 +61,8 @@ export class LedgerService implements OnApplicationBootstrap, BeforeApplicationS
       // 57P01: the server is shutting down (the embedded one stops with the API).
       if ((error as { code?: string }).code !== '57P01') this.logger.warn(`ledger connection error: ${error.message}`);
     });
+    // A connection the server drops while held between two queries must not crash the process: the next query fails, the loop backs off.
+    this.pool.on('connect', (client) => client.on('error', () => undefined));
     // With the log in EventStoreDB (ADR 11) the tree reads its leaves through the store; in PostgreSQL, from event_store.events.
     this.tree = new PostgresTree(this.pool, store);
     this.nextScheduledMs = Date.now() + this.intervalMs;

@@ -1,24 +1,25 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import type { AsOf } from '@mel/projections';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
+import { INSTANT_WITH_ZONE, IsInstantInRange, ToInteger } from '../shared/dto';
 
 /**
  * What every read accepts (DESIGN §5): read-your-writes (`seq`), and the state as of a date on either
  * clock (`asOf`, `clock`).
  */
 export class ReadQuery {
-  @ApiPropertyOptional({ description: 'Wait until the read models have applied this seq (a command’s answer), up to 2 s; else 503' })
+  @ApiPropertyOptional({ description: 'Wait until the read models have applied this seq (a command’s answer), up to 2 s; else 503. A seq beyond the ledger’s head is refused (400)' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(0)
   seq?: number;
 
   @ApiPropertyOptional({ description: 'The state as of this date-time (ISO 8601 with a time zone)', example: '2025-01-01T00:00:00Z' })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  @Matches(/(Z|[+-]\d{2}:\d{2})$/, { message: 'asOf must carry a time zone' })
+  @Matches(INSTANT_WITH_ZONE, { message: 'asOf must be an ISO 8601 date-time with a time zone' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstantInRange()
   asOf?: string;
 
   @ApiPropertyOptional({

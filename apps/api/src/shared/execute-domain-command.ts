@@ -1,8 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommand, type ICommandHandler } from '@nestjs/cqrs';
-import { type AnyDecider, type CommandAnswer, CommandExecutor } from '@mel/application';
-import type { CommandContext } from '@mel/domain';
-import { EVENT_STORE, type EventStore } from '@mel/event-store';
+import { type AnyDecider, type CommandAnswer, CommandExecutor, StaleVersionError } from '@mel/application';
+import { type CommandContext, DomainRuleError } from '@mel/domain';
+import { EVENT_STORE, EventIdConflictError, type EventStore, InvalidAppendError, WrongExpectedVersionError } from '@mel/event-store';
 import { IdempotencyKeys } from './idempotency';
 
 export interface CommandOptions {
@@ -54,8 +54,22 @@ export class ExecuteDomainCommandHandler implements ICommandHandler<ExecuteDomai
       await this.idempotencyKeys.answer(subject, key, 201, answer);
       return answer;
     } catch (error) {
-      await this.idempotencyKeys.release(subject, key).catch(() => undefined);
+      // Only a refusal known to have written nothing frees the key. Any other failure (a connection lost,
+      // the server restarting) may come after the append committed: the key keeps its first event id, so
+      // that a retry with it answers from the events if they are there, and writes them once if not.
+      if (refusedBeforeWriting(error)) await this.idempotencyKeys.release(subject, key).catch(() => undefined);
       throw error;
     }
   }
+}
+
+/** Errors raised before anything is appended, or by an append that wrote nothing. */
+function refusedBeforeWriting(error: unknown): boolean {
+  return (
+    error instanceof DomainRuleError ||
+    error instanceof StaleVersionError ||
+    error instanceof WrongExpectedVersionError ||
+    error instanceof EventIdConflictError ||
+    error instanceof InvalidAppendError
+  );
 }

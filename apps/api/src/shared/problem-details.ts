@@ -33,7 +33,7 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-const TYPE_BASE = 'https://ledger.lillemetropole.example/problems/';
+export const TYPE_BASE = 'https://ledger.lillemetropole.example/problems/';
 
 /** Raised by the validation pipe: class-validator's errors, flattened to field paths. */
 export class RequestValidationError extends BadRequestException {
@@ -103,6 +103,32 @@ export class RuleProblem extends Error {
     super(detail);
     this.name = 'RuleProblem';
   }
+}
+
+/** Retry-After of an answer given while PostgreSQL cannot be reached: the pools reconnect by themselves. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** Node's socket errors of a server that is gone, refusing, or not answering. */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** SQLSTATEs of a server shutting down, crashed or starting (class 08 is checked apart). */
+const UNAVAILABLE_SQLSTATES = new Set(['57P01', '57P02', '57P03']);
+/** What pg and pg-pool say when a connection is lost or cannot be had in time (they set no code). */
+const CONNECTION_LOST =
+  /Connection terminated|Connection ended unexpectedly|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|terminating connection due to administrator command|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/**
+ * Whether `error` says that PostgreSQL cannot be reached right now (stopped, restarting, connection
+ * lost or refused): the request may succeed once it is back. Looks through what wraps the driver's
+ * error — TypeORM's QueryFailedError/DriverException (`driverError`), `cause`, AggregateError's `errors`.
+ */
+export function isDatabaseUnreachable(error: unknown, depth = 0): boolean {
+  if (error === null || typeof error !== 'object' || depth > 4) return false;
+  const { code, message, driverError, cause, errors } = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof code === 'string' && (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return true;
+  if (typeof message === 'string' && CONNECTION_LOST.test(message)) return true;
+  if (driverError !== undefined && isDatabaseUnreachable(driverError, depth + 1)) return true;
+  if (cause !== undefined && isDatabaseUnreachable(cause, depth + 1)) return true;
+  return Array.isArray(errors) && errors.some((e) => isDatabaseUnreachable(e, depth + 1));
 }
 
 /**
@@ -247,11 +273,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       const body = exception.getResponse();
       const detail = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
+      // Express's own refusals: no route, or a path whose %-escapes are no UTF-8 (/commitments/%FF).
+      const rule = status === 404 ? 'RouteMustExist' : status === 400 ? 'RequestMustBeWellFormed' : 'HttpError';
       return {
-        type: `${TYPE_BASE}${status === 404 ? 'RouteMustExist' : 'HttpError'}`,
+        type: `${TYPE_BASE}${rule}`,
         title: HttpStatus[status]?.toString().replace(/_/g, ' ').toLowerCase() ?? 'error',
         status,
         detail: Array.isArray(detail) ? detail.join('; ') : String(detail),
+        rule,
+      };
+    }
+    if (isDatabaseUnreachable(exception)) {
+      return {
+        type: `${TYPE_BASE}DatabaseMustBeReachable`,
+        title: 'The ledger’s database cannot be reached right now',
+        status: 503,
+        detail: `the database is unavailable (restarting, or the connection was lost): retry after ${DATABASE_RETRY_AFTER_SECONDS} s; a command retried with the same Idempotency-Key is recorded once at most`,
+        rule: 'DatabaseMustBeReachable',
+        retryAfterSeconds: DATABASE_RETRY_AFTER_SECONDS,
       };
     }
     return { type: `${TYPE_BASE}InternalError`, title: 'Internal error', status: 500, detail: 'the ledger could not process this request' };

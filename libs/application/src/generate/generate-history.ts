@@ -17,7 +17,7 @@ import { ADOPTED_AT, CONTRACT_ID, type SeedStep } from '../seed/mel-contract-see
 import { runSeed } from '../seed/run-seed';
 import { dayOf } from './calendar';
 import type { Facts, Step, StreamPlan } from './plan';
-import { type Measure, measure, planHistory } from './planner';
+import { COMMITMENT_SHARE, type Measure, measure, planHistory } from './planner';
 import { hash32, Random } from './random';
 import { type SeedStates, World } from './world';
 
@@ -122,8 +122,16 @@ export async function generateHistory(store: EventStore, options: GenerateHistor
     throw new Error(`generateHistory writes a whole history after the MEL seed: the ledger holds ${head} events, the seed ${seedEvents}`);
   }
   const target = options.events;
-  const world = new World(seed, seedStates, dayOf(ADOPTED_AT.slice(0, 10)));
-  const measures = target > seedEvents ? planHistory(world, target - seedEvents) : new Map<StreamPlan, Measure>();
+  // A small history may not fit the share of commitments planned first: planned again with less, from
+  // a new world (the same seed), until it fits. A large one is planned once.
+  let world: World;
+  let measures: Map<StreamPlan, Measure>;
+  for (let share = COMMITMENT_SHARE; ; share = Math.max(0, share - 0.1)) {
+    world = new World(seed, seedStates, dayOf(ADOPTED_AT.slice(0, 10)));
+    measures = target > seedEvents ? planHistory(world, target - seedEvents, share) : new Map<StreamPlan, Measure>();
+    const total = world.plans.reduce((sum, plan) => sum + (measures.get(plan) ?? measure(plan)).events, 0);
+    if (total <= Math.max(0, target - seedEvents) || share === 0) break;
+  }
 
   // How many steps each month records, and where each stream starts.
   const runs: Run[] = [];

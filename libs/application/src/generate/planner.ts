@@ -36,12 +36,20 @@ export function measure(plan: StreamPlan): Measure {
 const clamp = (value: number, min: number, max: number) => Math.max(min, Math.min(max, value));
 
 /**
+ * The share of the events planned as commitments before the rest. A small history (a few thousand
+ * events) whose fixed parts — the contract, its evaluations, the seed's commitments, the steering
+ * committee's rounds — leave too little room is planned again with a smaller share (generateHistory).
+ */
+export const COMMITMENT_SHARE = 0.6;
+
+/**
  * Plans `count` events after the seed, in proportions that look like a contract's life: about three
  * quarters are commitments (drafted, adopted at a programmation round, funded, reported on, completed),
  * then governance (bodies, meetings), indicators, parties, amendments and evaluations. The commitments
- * planned last fill the exact number asked.
+ * planned last fill the exact number asked, unless the rest already plans more than `count` (a small
+ * history with `commitmentShare` too large): the caller plans again with a smaller share.
  */
-export function planHistory(world: World, count: number): Map<StreamPlan, Measure> {
+export function planHistory(world: World, count: number, commitmentShare = COMMITMENT_SHARE): Map<StreamPlan, Measure> {
   const random = world.random;
   const plans = world.plans;
   const measures = new Map<StreamPlan, Measure>();
@@ -70,7 +78,7 @@ export function planHistory(world: World, count: number): Map<StreamPlan, Measur
   const commitments: CommitmentSpec[] = [];
   const commitmentPlans = new Map<CommitmentSpec, StreamPlan>();
   let planned = 0;
-  while (planned < 0.6 * count) {
+  while (planned < commitmentShare * count) {
     const spec = planCommitment(world, commitments.length, rounds);
     const plan = commitmentPlan(world, spec);
     commitments.push(spec);

@@ -67,9 +67,11 @@ export class PostgresEventStore implements EventStore {
   private known?: KnownState;
   /** The database's clock minus this process's, as last measured. */
   private clockOffsetMs = 0;
+  private readonly onError: (error: Error) => void;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
     const onError = options.onError ?? (() => undefined);
+    this.onError = onError;
     this.pool = new Pool({ connectionString: options.connectionString, max: options.poolSize ?? 10 });
     this.pool.on('error', onError);
     this.notifier = new AppendNotifier(options.connectionString, onError);
@@ -200,6 +202,15 @@ export class PostgresEventStore implements EventStore {
 
   private async commit(requests: PreparedAppend[]): Promise<Outcome[]> {
     const client = await this.pool.connect();
+    // A connection lost while this client is checked out and between two queries (the server shutting
+    // down sends 57P01 then closes) is emitted as an 'error' event on the client: unheard, it would
+    // crash the process. Heard here, the next query fails instead, and the client is discarded.
+    let lost: Error | undefined;
+    const onLost = (error: Error) => {
+      lost ??= error;
+      this.onError(error);
+    };
+    client.on('error', onLost);
     try {
       for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         const snapshot = await this.snapshot(client, requests);
@@ -228,7 +239,8 @@ export class PostgresEventStore implements EventStore {
       this.known = undefined;
       throw error;
     } finally {
-      client.release();
+      client.removeListener('error', onLost);
+      client.release(lost);
     }
   }
 

@@ -1,9 +1,10 @@
-import { Controller, Get, Header, Param } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PersonalDirectory } from '@mel/application';
 import { type Actor, notFound } from '@mel/domain';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
 import { CurrentActor } from '../../shared/actor';
+import { NoQueryPipe } from '../../shared/dto';
 import { RuleProblem } from '../../shared/problem-details';
 import { PersonIdPipe } from '../person-id.pipe';
 
@@ -22,7 +23,7 @@ export class ReadPersonController {
       'or the representative of the person’s own party (null for the others: data minimisation, GDPR art. 5(1)(c))',
   })
   @ApiNotFoundResponse({ description: 'Problem details: AggregateMustExist (no such person) or PersonDataWasErased (with erasedAt and erasureSeq)' })
-  async read(@Param('personId', new PersonIdPipe()) personId: string, @CurrentActor() actor: Actor) {
+  async read(@Param('personId', new PersonIdPipe()) personId: string, @CurrentActor() actor: Actor, @Query(NoQueryPipe) _query: unknown) {
     const found = await this.directory.find(personId);
     if (found.status === 'present') {
       const person = found.person;

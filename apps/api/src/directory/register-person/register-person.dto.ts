@@ -1,8 +1,27 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { isEmail, IsOptional, IsString, Length, Matches, ValidateBy, type ValidationOptions } from 'class-validator';
 import { ID_PATTERN } from '../../shared/dto';
 
 const PERSONAL = 'Personal data: kept in the erasable directory only, never written to the log, the read models or the open data.';
+
+/** class-validator's IsEmail, which throws (a URIError, so a 500) on a lone surrogate ("\ud800") instead of refusing it. */
+function IsEmailAddress(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isEmail',
+      validator: {
+        validate: (value: unknown) => {
+          try {
+            return isEmail(value);
+          } catch {
+            return false;
+          }
+        },
+      },
+    },
+    options,
+  );
+}
 
 /** A person of the personal directory. Unknown fields are refused (the validation pipe forbids them). */
 export class RegisterPersonDto {
@@ -14,7 +33,7 @@ export class RegisterPersonDto {
 
   @ApiPropertyOptional({ example: 'camille.martin@example.org', description: PERSONAL })
   @IsOptional()
-  @IsEmail({}, { message: 'email must be an email address' })
+  @IsEmailAddress({ message: 'email must be an email address' })
   @Length(3, 254)
   email?: string;
 

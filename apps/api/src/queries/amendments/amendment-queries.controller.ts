@@ -4,7 +4,7 @@ import { notFound } from '@mel/domain';
 import { AmendmentRow, AmendmentSignatureRow, AmendmentTargetRow } from '@mel/projections';
 import type { EntityManager } from 'typeorm';
 import { ReadModels } from '../../read-models.module';
-import { IdPipe } from '../../shared/dto';
+import { IdPipe, readIdCursor } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
 import { AmendmentQuery, ListAmendmentsQuery } from './amendment-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
@@ -48,7 +48,7 @@ export class AmendmentQueriesController {
         })
         .setParameter('commitment', query.commitmentId);
     }
-    if (query.after) builder.andWhere('a.amendment_id > :after', { after: Buffer.from(query.after, 'base64url').toString('utf8') });
+    if (query.after) builder.andWhere('a.amendment_id > :after', { after: readIdCursor(query.after) });
     const rows = await builder.getMany();
     const items = rows.slice(0, limit).map(summary);
     const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].amendmentId, 'utf8').toString('base64url') : null;

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ID_PATTERN } from '@mel/domain';
+import { ToInteger } from '../../shared/dto';
 import { ReadQuery } from '../read-query.dto';
 
 export const AMENDMENT_STATUSES = ['proposed', 'approved', 'rejected', 'withdrawn', 'in_force'];
@@ -29,7 +29,7 @@ export class ListAmendmentsQuery extends ReadQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(200)

@@ -38,8 +38,9 @@ export class AuditTrailController {
     if (query.partyId) add(`actor->>'partyId' = $`, query.partyId);
     if (query.type) add('type = $', query.type);
     const column = (query.clock ?? 'recorded') === 'recorded' ? 'recorded_at' : 'occurred_at';
-    if (query.from) add(`${column} >= $`, query.from);
-    if (query.to) add(`${column} <= $`, query.to);
+    // In UTC: PostgreSQL reads no offset beyond ±15:59, which ISO 8601 (and the DTO) allow.
+    if (query.from) add(`${column} >= $`, new Date(query.from).toISOString());
+    if (query.to) add(`${column} <= $`, new Date(query.to).toISOString());
     // As the store reads a stream as of a date: to the millisecond, the precision it keeps instants in.
     if (query.asOf) add(`${column} <= $`, new Date(query.asOf).toISOString());
     if (query.decision) add(`(data->>'decisionId' = $ OR data->>'amendmentId' = $ OR actor->>'mandate' = $)`, query.decision);

@@ -1,6 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { INSTANT_WITH_ZONE, IsInstantInRange, ToInteger } from '../../shared/dto';
+
+/** An actor's subject or a decision's id: no white space nor control character (PostgreSQL text cannot hold NUL). */
+const TOKEN = /^[^\s\x00-\x1f\x7f]{1,200}$/;
 
 export class AuditTrailQuery {
   @ApiPropertyOptional({ description: 'One entity’s stream, e.g. commitment-mobilimel' })
@@ -10,7 +13,7 @@ export class AuditTrailQuery {
 
   @ApiPropertyOptional({ description: 'Who acted: the actor’s subject' })
   @IsOptional()
-  @Matches(/^[^\s]{1,200}$/)
+  @Matches(TOKEN)
   actor?: string;
 
   @ApiPropertyOptional({ description: 'On whose behalf: the actor’s party' })
@@ -25,17 +28,21 @@ export class AuditTrailQuery {
 
   @ApiPropertyOptional({ description: 'Under which decision or amendment: a decisionId, an amendmentId or an actor’s mandate' })
   @IsOptional()
-  @Matches(/^[^\s]{1,200}$/)
+  @Matches(TOKEN)
   decision?: string;
 
-  @ApiPropertyOptional({ description: 'From this date-time (inclusive), on `clock`' })
+  @ApiPropertyOptional({ description: 'From this date-time (inclusive, ISO 8601 with a time zone), on `clock`' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @Matches(INSTANT_WITH_ZONE, { message: 'from must be an ISO 8601 date-time with a time zone' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstantInRange()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'Up to this date-time (inclusive), on `clock`' })
+  @ApiPropertyOptional({ description: 'Up to this date-time (inclusive, ISO 8601 with a time zone), on `clock`' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @Matches(INSTANT_WITH_ZONE, { message: 'to must be an ISO 8601 date-time with a time zone' })
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstantInRange()
   to?: string;
 
   @ApiPropertyOptional({
@@ -45,8 +52,9 @@ export class AuditTrailQuery {
     example: '2025-01-01T00:00:00Z',
   })
   @IsOptional()
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/, { message: 'asOf must be an ISO 8601 date-time with a time zone' })
+  @Matches(INSTANT_WITH_ZONE, { message: 'asOf must be an ISO 8601 date-time with a time zone' })
   @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstantInRange()
   asOf?: string;
 
   @ApiPropertyOptional({ enum: ['effective', 'recorded'], default: 'recorded', description: 'The clock of from, to and asOf' })
@@ -56,14 +64,15 @@ export class AuditTrailQuery {
 
   @ApiPropertyOptional({ description: 'Lines after this seq (the nextCursor of the previous page)' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(0)
+  @Max(Number.MAX_SAFE_INTEGER)
   after?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(500)

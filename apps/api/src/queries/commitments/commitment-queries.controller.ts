@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '@mel/event-store';
 import { CommitmentRow, stateAsOf } from '@mel/projections';
 import type { EntityManager } from 'typeorm';
 import { ReadModels } from '../../read-models.module';
-import { IdPipe } from '../../shared/dto';
+import { IdPipe, readIdCursor } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
 import { CommitmentAsOfQuery, ListCommitmentsQuery } from './commitment-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
@@ -38,7 +38,7 @@ export class CommitmentQueriesController {
     if (query.horizon) builder.andWhere('c.horizon = :horizon', { horizon: query.horizon });
     if (query.qpv) builder.andWhere(':qpv = ANY(c.qpv)', { qpv: query.qpv });
     if (query.commune) builder.andWhere(':commune = ANY(c.communes)', { commune: query.commune });
-    if (query.after) builder.andWhere('c.commitment_id > :after', { after: Buffer.from(query.after, 'base64url').toString('utf8') });
+    if (query.after) builder.andWhere('c.commitment_id > :after', { after: readIdCursor(query.after) });
     const rows = await builder.getMany();
     const items = rows.slice(0, limit).map(present);
     const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].commitmentId, 'utf8').toString('base64url') : null;

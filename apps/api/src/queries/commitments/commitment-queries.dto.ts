@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ID_PATTERN } from '@mel/domain';
+import { ToInteger } from '../../shared/dto';
 import { ReadQuery } from '../read-query.dto';
 
 const STATUSES = ['draft', 'proposed', 'adopted', 'in_progress', 'suspended', 'completed', 'withdrawn', 'superseded'];
@@ -14,7 +14,7 @@ export class ListCommitmentsQuery extends ReadQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 6 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(6)
@@ -24,6 +24,7 @@ export class ListCommitmentsQuery extends ReadQuery {
   @IsOptional()
   @IsString()
   @MaxLength(500)
+  @Matches(/^[^\x00-\x1f\x7f]*$/, { message: 'ambition must hold no control character' })
   ambition?: string;
 
   @ApiPropertyOptional({ enum: STATUSES })
@@ -43,7 +44,7 @@ export class ListCommitmentsQuery extends ReadQuery {
 
   @ApiPropertyOptional({ example: 2030 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(2024)
   @Max(2030)
@@ -56,7 +57,7 @@ export class ListCommitmentsQuery extends ReadQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(200)

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
 import { ID_PATTERN } from '@mel/domain';
+import { ToInteger } from '../../shared/dto';
 import { ReadQuery } from '../read-query.dto';
 
 /** A calendar date YYYY-MM-DD that exists (not 2025-02-30): one error per field. */
@@ -44,7 +44,7 @@ export class ListMeetingsQuery extends ReadQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(500)

@@ -16,6 +16,7 @@ import { type Clock, EVENT_STORE, type EventStore } from '@mel/event-store';
 import { entityHistory, type HistoryDecider, type HistoryEntry } from '@mel/projections';
 import { IdPipe } from '../../shared/dto';
 import { RequestFieldError } from '../../shared/problem-details';
+import { seqBeyondHead } from '../read-your-writes';
 import { EntityHistoryQuery, HISTORY_DEFAULT_LIMIT } from './history.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
 
@@ -124,6 +125,10 @@ export class HistoryController {
     const clock: Clock = query.clock ?? 'effective';
     const after = query.after === undefined ? undefined : readCursor(query.after, clock);
     const limit = query.limit ?? HISTORY_DEFAULT_LIMIT;
+    if (query.seq !== undefined) {
+      const head = await this.store.head();
+      if (query.seq > head) throw seqBeyondHead(query.seq, head);
+    }
     const history = await entityHistory(this.store, decider, `${decider.aggregate}-${id}`, clock, { asOf: query.asOf });
     if (history.streamVersion === 0) throw notFound(`${label} ${id}`);
     const rest = after === undefined ? history.entries : history.entries.filter((entry) => positionOf(entry) > after);

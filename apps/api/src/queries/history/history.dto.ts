@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
+import { INSTANT_WITH_ZONE, IsInstantInRange, ToInteger } from '../../shared/dto';
 
-/** An ISO 8601 date-time with a time zone (as command bodies give `effectiveAt`). */
-export const INSTANT_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+export { INSTANT_WITH_ZONE };
 
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;
@@ -24,6 +23,7 @@ export class EntityHistoryQuery {
   @IsOptional()
   @Matches(INSTANT_WITH_ZONE, { message: 'asOf must be an ISO 8601 date-time with a time zone' })
   @IsISO8601({ strict: true, strictSeparator: true })
+  @IsInstantInRange()
   asOf?: string;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page (on the same clock)' })
@@ -33,7 +33,7 @@ export class EntityHistoryQuery {
 
   @ApiPropertyOptional({ minimum: 1, maximum: HISTORY_MAX_LIMIT, default: HISTORY_DEFAULT_LIMIT, description: 'Entries per page: each carries a whole state' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(1)
   @Max(HISTORY_MAX_LIMIT)
@@ -41,7 +41,7 @@ export class EntityHistoryQuery {
 
   @ApiPropertyOptional({ description: 'Accepted as on every query; the history is read from the log itself, which holds every seq a command answered' })
   @IsOptional()
-  @Type(() => Number)
+  @ToInteger()
   @IsInt()
   @Min(0)
   seq?: number;
