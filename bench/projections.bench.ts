@@ -22,21 +22,17 @@
  * generator allocates much and briefly, and spends a quarter of its time collecting with Node's
  * default. The measures are taken in this process, with Node's defaults, as the API and the CLI run.
  */
-import { spawn } from 'node:child_process';
-import { Presets, SingleBar } from 'cli-progress';
-import { Client } from 'pg';
-import { generateHistory, type HistoryReport, loadMelSeed, Random } from '../libs/application/src';
-import { APP_ROLE, migrate, openDatabase, projectRoot, silentLog, withDatabase, withUser } from '../libs/database/src';
+import { Random } from '../libs/application/src';
 import { commitmentDecider } from '../libs/domain/src';
 import { PostgresEventStore } from '../libs/event-store/src';
 import { CommitmentRow, createVersion, PROJECTIONS, ProjectionRunner, readModelDataSource, rebuild, stateAsOf } from '../libs/projections/src';
+import { bar, GENERATOR_FLAGS, generateInChild, openBenchDatabase, pad, round, timed } from './support';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const SEED = Number(process.env.BENCH_SEED ?? 2024);
 const CONCURRENCY = process.env.BENCH_CONCURRENCY ? Number(process.env.BENCH_CONCURRENCY) : undefined;
 const SAMPLES = Number(process.env.BENCH_ASOF_SAMPLES ?? 2000);
 const READ_PAGE = 2000;
-const GENERATOR_FLAGS = ['--max-semi-space-size=64'];
 const TARGETS = { catchUpEventsPerSec: 20_000, rebuildSeconds: 60, asOfP99Ms: 10 };
 
 interface Latency {
@@ -45,91 +41,26 @@ interface Latency {
   p99Ms: number;
 }
 
-function bar(label: string, unit: string): SingleBar {
-  return new SingleBar(
-    { format: `${label.padEnd(10)} [{bar}] {percentage}% {value}/{total} ${unit} {duration_formatted}`, stream: process.stderr, hideCursor: true, noTTYOutput: false, etaBuffer: 50 },
-    Presets.shades_classic,
-  );
-}
-
-async function timed<T>(work: () => Promise<T>): Promise<{ result: T; seconds: number }> {
-  const started = process.hrtime.bigint();
-  const result = await work();
-  return { result, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
-}
-
 function latency(values: number[]): Latency {
   const sorted = Float64Array.from(values).sort();
   const pct = (p: number) => round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]);
   return { samples: sorted.length, p50Ms: pct(0.5), p99Ms: pct(0.99) };
 }
 
-/** Runs this file as the generator, in a child process with GENERATOR_FLAGS; answers its report. */
-function generateInChild(appUrl: string): Promise<HistoryReport> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [...GENERATOR_FLAGS, '-r', require.resolve('ts-node/register/transpile-only'), '-r', require.resolve('tsconfig-paths/register'), __filename],
-      { env: { ...process.env, BENCH_GENERATE_INTO: appUrl }, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`the generator exited with code ${code}`));
-      resolve(JSON.parse(output.trim().split('\n').pop()!) as HistoryReport);
-    });
-  });
-}
-
-/** The child: generates the history into BENCH_GENERATE_INTO, with a progress bar, and prints its report. */
-async function generate(appUrl: string): Promise<void> {
-  const store = new PostgresEventStore({ connectionString: appUrl, poolSize: 4 });
-  const progress = bar('generate', 'events');
-  progress.start(EVENTS, 0);
-  try {
-    const report = await generateHistory(store, {
-      events: EVENTS,
-      seed: SEED,
-      seedSteps: loadMelSeed(projectRoot()),
-      ...(CONCURRENCY && { concurrency: CONCURRENCY }),
-      onProgress: (written) => progress.update(written),
-    });
-    progress.stop();
-    console.log(JSON.stringify(report));
-  } finally {
-    progress.stop();
-    await store.close();
-  }
-}
-
 async function main(): Promise<void> {
-  const database = await openDatabase({ log: silentLog });
-  const name = `ledger_bench_projections_${process.pid}`;
-  const server = new Client({ connectionString: database.adminUrl });
-  await server.connect();
-  await server.query(`CREATE DATABASE ${name}`);
+  const database = await openBenchDatabase(`ledger_bench_projections_${process.pid}`);
+  const { adminUrl, appUrl, settings } = database;
   const closing: (() => Promise<unknown>)[] = [];
   try {
-    const adminUrl = withDatabase(database.adminUrl, name);
-    const appPassword = new URL(database.appUrl).password ? decodeURIComponent(new URL(database.appUrl).password) : undefined;
-    await migrate(adminUrl, { appPassword, log: silentLog });
-    const appUrl = withUser(adminUrl, APP_ROLE, appPassword);
-    const setup = new Client({ connectionString: adminUrl });
-    await setup.connect();
-    const { rows: settings } = await setup.query(
-      "SELECT current_setting('server_version') AS v, current_setting('shared_buffers') AS b, current_setting('synchronous_commit') AS s",
-    );
-    await setup.end();
     const store = new PostgresEventStore({ connectionString: appUrl, poolSize: 4 });
     closing.push(() => store.close());
     console.log(
-      `PostgreSQL ${settings[0].v}${database.embedded ? ' (embedded)' : ''}, shared_buffers=${settings[0].b}, synchronous_commit=${settings[0].s}; ` +
+      `PostgreSQL ${settings.serverVersion}${database.embedded ? ' (embedded)' : ''}, shared_buffers=${settings.sharedBuffers}, synchronous_commit=${settings.synchronousCommit}; ` +
         `${EVENTS} events, seed ${SEED}`,
     );
 
     // The history.
-    const generation = await timed(() => generateInChild(appUrl));
+    const generation = await timed(() => generateInChild(appUrl, { events: EVENTS, seed: SEED, ...(CONCURRENCY && { concurrency: CONCURRENCY }) }));
     const history = generation.result;
     const head = await store.head();
 
@@ -237,7 +168,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         benchmark: 'projections',
-        server: settings[0].v,
+        server: settings.serverVersion,
         embedded: database.embedded,
         events: head,
         seed: SEED,
@@ -261,17 +192,11 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const close of closing.reverse()) await close().catch(() => undefined);
-    if (process.env.BENCH_KEEP === '1') console.error(`kept database ${name}`);
-    else await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await server.end();
     await database.close();
   }
 }
 
-const round = (n: number) => Math.round(n * 100) / 100;
-const pad = (v: number, width: number) => String(v).padStart(width);
-
-(process.env.BENCH_GENERATE_INTO ? generate(process.env.BENCH_GENERATE_INTO) : main()).catch((error) => {
+main().catch((error) => {
   console.error(`bench:projections failed: ${error.stack ?? error.message}`);
   process.exit(1);
 });

@@ -6,6 +6,7 @@ import { projectRoot } from '@mel/database';
 import { PinoLogger } from 'nestjs-pino';
 import { join } from 'node:path';
 import { AccessGuard } from './access.guard';
+import { FixedWindowStorage } from './fixed-window-storage';
 
 /** Requests a client (an IP address) may make per minute to one route: LEDGER_RATE_LIMIT_PER_MINUTE, 600 by default. */
 export function rateLimitPerMinute(env: NodeJS.ProcessEnv = process.env): number {
@@ -20,7 +21,7 @@ export function rateLimitPerMinute(env: NodeJS.ProcessEnv = process.env): number
  */
 @Global()
 @Module({
-  imports: [ThrottlerModule.forRootAsync({ useFactory: () => ({ throttlers: [{ ttl: 60_000, limit: rateLimitPerMinute() }] }) })],
+  imports: [ThrottlerModule.forRootAsync({ useFactory: () => ({ throttlers: [{ ttl: 60_000, limit: rateLimitPerMinute() }], storage: new FixedWindowStorage() }) })],
   providers: [
     { provide: APP_GUARD, useClass: ThrottlerGuard },
     {

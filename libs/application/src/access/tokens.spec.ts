@@ -20,6 +20,21 @@ describe('bearer tokens', () => {
     expect(await verifier.verify(secretary)).toEqual({ subject: 'user-8', role: 'body-secretary', mandate: 'copil-cvs' });
   });
 
+  it('remembers a verified token until it expires, then refuses it', async () => {
+    const fresh = new TokenVerifier(settings);
+    const now = Math.floor(Date.now() / 1000);
+    const token = await signClaims(key, { subject: 'u', role: 'auditor' }, { issuedAt: now, expiresIn: now + 120 });
+    expect(await fresh.verify(token)).toEqual({ subject: 'u', role: 'auditor' });
+    expect(await fresh.verify(token)).toEqual({ subject: 'u', role: 'auditor' });
+    const later = Date.now() + 200_000; // past exp and its 30 s of tolerance
+    jest.useFakeTimers({ now: later, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    try {
+      await expect(fresh.verify(token)).rejects.toMatchObject({ rule: 'TokenMustNotBeExpired' });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('refuses to mint a token naming no recordable actor', async () => {
     await expect(mintToken(key, { subject: 'jeanne@lille.fr', role: 'auditor' })).rejects.toThrow(/pseudonymous/);
     await expect(mintToken(key, { subject: 'u', role: 'signatory-representative' })).rejects.toThrow(/party_id/);
@@ -43,6 +58,8 @@ describe('bearer tokens', () => {
     expect(await rejection(noExpiry)).toBe('TokenMustBeValid');
     expect(await rejection(await signClaims(key, { subject: 'u', role: 'superuser' }))).toBe('TokenClaimsMustNameAnActor');
     expect(await rejection(await signClaims(key, { role: 'auditor' }))).toBe('TokenMustBeValid'); // no sub
+    expect(await rejection(await signClaims(key, { subject: 'a\u0000b', role: 'auditor' }))).toBe('TokenClaimsMustNameAnActor');
+    expect(await rejection(await signClaims(key, { subject: 'u', role: 'body-secretary', mandate: 'm\u0000' }))).toBe('TokenClaimsMustNameAnActor');
   });
 
   it('generates the local key once, readable by its owner only, and reads it back', () => {

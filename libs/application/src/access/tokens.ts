@@ -10,6 +10,10 @@ export const DEFAULT_TOKEN_AUDIENCE = 'mel-ledger-api';
 
 export const TOKEN_ROLES: readonly Role[] = ['administrator', 'body-secretary', 'signatory-representative', 'auditor', 'public'];
 
+/** How long, and how many, verified tokens are remembered (a key removed from the JWKS stops working within CACHE_MS). */
+const CACHE_MS = 5 * 60_000;
+const CACHE_SIZE = 10_000;
+
 /** The signature algorithms accepted from an identity provider's JWKS (never `none`, never HMAC). */
 const REMOTE_ALGORITHMS = ['RS256', 'PS256', 'ES256', 'EdDSA'];
 
@@ -172,7 +176,19 @@ export class TokenVerifier {
     }
   }
 
+  /** Tokens verified already, until their expiry (at most CACHE_MS): a signature is checked once per token, not per request. */
+  private readonly verified = new Map<string, { actor: Actor; until: number }>();
+
   async verify(token: string): Promise<Actor> {
+    const known = this.verified.get(token);
+    if (known && known.until > Date.now()) return known.actor;
+    if (known) this.verified.delete(token);
+    const actor = await this.check(token);
+    if (this.verified.size >= CACHE_SIZE) this.verified.delete(this.verified.keys().next().value!);
+    return actor;
+  }
+
+  private async check(token: string): Promise<Actor> {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.keys, {
@@ -198,11 +214,13 @@ export class TokenVerifier {
     } catch (error) {
       throw new TokenRejected('TokenClaimsMustNameAnActor', (error as Error).message);
     }
+    this.verified.set(token, { actor: claims, until: Math.min((payload.exp as number) * 1000, Date.now() + CACHE_MS) });
     return claims;
   }
 }
 
-const text = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 200;
+/** A claim the ledger may record: a non-empty text of at most 200 characters, without control characters. */
+const text = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 200 && !/[\u0000-\u001f\u007f]/.test(v);
 
 /** The claims name an actor the ledger can record: a pseudonymous subject, a role, a party or body where the role needs one. */
 function checkClaims(claims: TokenClaims): void {
@@ -210,8 +228,8 @@ function checkClaims(claims: TokenClaims): void {
     throw new Error('the subject (sub) must be a pseudonymous identifier of at most 200 characters, without spaces or @: it is written into the immutable log');
   }
   if (!TOKEN_ROLES.includes(claims.role)) throw new Error(`the role claim must be one of ${TOKEN_ROLES.join(', ')}`);
-  if (claims.partyId !== undefined && !text(claims.partyId)) throw new Error('party_id must be a non-empty text');
-  if (claims.mandate !== undefined && !text(claims.mandate)) throw new Error('mandate must be a non-empty text');
+  if (claims.partyId !== undefined && !text(claims.partyId)) throw new Error('party_id must be a non-empty text without control characters');
+  if (claims.mandate !== undefined && !text(claims.mandate)) throw new Error('mandate must be a non-empty text without control characters');
   if (claims.role === 'signatory-representative' && !claims.partyId) throw new Error('a signatory-representative token names its party (party_id)');
   if (claims.role === 'body-secretary' && !claims.mandate) throw new Error('a body-secretary token names its body (mandate)');
 }

@@ -46,6 +46,8 @@ export class OverviewQueriesController {
     const components = await source.getRepository(OverviewComponentRow).find({ order: { component: 'ASC' } });
     const funding = await source.getRepository(OverviewFundingRow).find({ order: { year: 'ASC', component: 'ASC' } });
     const titles = new Map(priorities.map((p) => [p.priority, p.title]));
+    // Grouped once (periods come in indicator order): one pass over each table, not one per indicator.
+    const periodsOf = groupBy(periods, (p) => p.indicatorId);
     const enjeux = PRIORITY_NUMBERS.map((priority) => {
       const own = commitments.filter((c) => c.priority === priority);
       const byStatus: Record<string, number> = {};
@@ -58,9 +60,7 @@ export class OverviewQueriesController {
           .filter((i) => i.priority === priority)
           .map((i) => ({
             ...i,
-            periods: periods
-              .filter((p) => p.indicatorId === i.indicatorId)
-              .map((p) => ({
+            periods: (periodsOf.get(i.indicatorId) ?? []).map((p) => ({
                 period: { start: p.periodStart, end: p.periodEnd },
                 target: p.targetValue === null ? null : { value: p.targetValue, upperValue: p.targetUpperValue },
                 actual: p.actualValue,
@@ -119,11 +119,12 @@ export class OverviewQueriesController {
           .addOrderBy('m.milestone_id', 'ASC')
           .getMany()
       : [];
+    const overdueOf = groupBy(overdue, (m) => m.commitmentId);
     const late = commitments
-      .filter((c) => overdue.some((m) => m.commitmentId === c.commitmentId))
+      .filter((c) => overdueOf.has(c.commitmentId))
       .map((c) => ({
         ...c,
-        milestones: overdue.filter((m) => m.commitmentId === c.commitmentId).map(({ milestoneId, title, dueDate, status }) => ({ milestoneId, title, dueDate, status })),
+        milestones: overdueOf.get(c.commitmentId)!.map(({ milestoneId, title, dueDate, status }) => ({ milestoneId, title, dueDate, status })),
       }));
     const funding = await source.getRepository(OverviewPartyFundingRow).find({ where: { partyId }, order: { year: 'ASC' } });
     const years = new Map<number, { year: number } & Money>();
@@ -140,4 +141,16 @@ export class OverviewQueriesController {
       money: [...years.values()].map((y) => ({ ...y, spentVsCommitted: y.committedCents ? y.spentCents / y.committedCents : null })),
     };
   }
+}
+
+/** The rows by key, each group in the rows' order. */
+function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
 }
