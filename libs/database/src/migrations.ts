@@ -97,6 +97,15 @@ async function createRoles(client: Client, rolesSql: string, appPassword: string
   }
   if (appPassword) {
     const { rows } = await client.query('SELECT format($1, $2::text) AS sql', [`ALTER ROLE ${APP_ROLE} PASSWORD %L`, appPassword]);
-    await client.query(rows[0].sql);
+    // The same race on the role's row (XX000 "tuple concurrently updated"; the migration lock is per database).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await client.query(rows[0].sql);
+        break;
+      } catch (error) {
+        if (attempt >= 5 || (error as { code?: string }).code !== 'XX000') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
+    }
   }
 }

@@ -23,9 +23,12 @@ describe('copyLog', () => {
     target = new PostgresLogImport(to.appUrl);
   });
   afterEach(async () => {
-    await source.close();
-    await target.close();
-    await Promise.all([from.drop(), to.drop()]);
+    // Closed once, even when the next beforeEach fails before making new ones.
+    const [closing, importing] = [source, target];
+    source = target = undefined as never;
+    await closing?.close();
+    await importing?.close();
+    await Promise.all([from?.drop(), to?.drop()]);
   });
 
   const actor = { subject: 'user-7f3a', role: 'body-secretary', partyId: 'party-mel' };
