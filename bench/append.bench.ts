@@ -8,8 +8,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Pool } from 'pg';
-import { APP_ROLE, migrate, openDatabase, silentLog, withDatabase, withUser } from '../libs/database/src';
+import { APP_ROLE } from '../libs/database/src';
 import { PostgresEventStore } from '../libs/event-store/src';
+import { openBenchDatabase, pad, round } from './support';
 
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 20_000);
 const WRITERS = [1, 16, 64];
@@ -85,23 +86,16 @@ async function ledgerSide(url: string, writers: number, total: number): Promise<
 }
 
 async function main(): Promise<void> {
-  const database = await openDatabase({ log: silentLog });
-  const name = `ledger_bench_${process.pid}`;
-  const server = new Client({ connectionString: database.adminUrl });
-  await server.connect();
-  await server.query(`CREATE DATABASE ${name}`);
+  const database = await openBenchDatabase(`ledger_bench_${process.pid}`);
   try {
-    const adminUrl = withDatabase(database.adminUrl, name);
-    const appPassword = new URL(database.appUrl).password ? decodeURIComponent(new URL(database.appUrl).password) : undefined;
-    await migrate(adminUrl, { appPassword, log: silentLog });
-    const setup = new Client({ connectionString: adminUrl });
+    const { appUrl } = database;
+    const setup = new Client({ connectionString: database.adminUrl });
     await setup.connect();
     const { rows } = await setup.query("SELECT current_setting('server_version') AS v, current_setting('synchronous_commit') AS s, current_setting('fsync') AS f");
     await setup.query(`CREATE TABLE bench_plain (id uuid PRIMARY KEY, stream_id text NOT NULL, type text NOT NULL,
       occurred_at timestamptz NOT NULL, data jsonb NOT NULL)`);
     await setup.query(`GRANT INSERT, SELECT ON bench_plain TO ${APP_ROLE}`);
     await setup.end();
-    const appUrl = withUser(adminUrl, APP_ROLE, appPassword);
     console.log(
       `PostgreSQL ${rows[0].v}${database.embedded ? ' (embedded)' : ''}, fsync=${rows[0].f}, synchronous_commit=${rows[0].s}; ` +
         `${APPENDS} appends per point, one event each, after ${WARMUP} warm-up appends`,
@@ -135,14 +129,9 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await server.end();
     await database.close();
   }
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
-const pad = (v: number, width: number) => String(v).padStart(width);
 
 main().catch((error) => {
   console.error(`bench:append failed: ${error.message}`);

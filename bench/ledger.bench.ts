@@ -20,7 +20,7 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CheckpointSigner, DEFAULT_ORIGIN, generateHistory, loadMelSeed, PostgresTree } from '@mel/application';
-import { APP_ROLE, migrate, openDatabase, projectRoot, silentLog, withDatabase, withUser } from '@mel/database';
+import { projectRoot } from '@mel/database';
 import { PostgresEventStore } from '@mel/event-store';
 import {
   entryLines,
@@ -39,6 +39,7 @@ import {
 import { Client, Pool } from 'pg';
 import { writeAuditExport } from '../apps/cli/src/commands/export.command';
 import { buildProgram } from '../apps/cli/src/program';
+import { openBenchDatabase, pad, round } from './support';
 
 const ENTRIES = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 2000);
@@ -71,25 +72,15 @@ async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; valu
 
 async function main(): Promise<void> {
   if (!Number.isSafeInteger(ENTRIES) || ENTRIES < 2000) throw new Error('BENCH_ENTRIES must be a whole number ≥ 2000 (the generated history starts with the MEL seed)');
-  const database = await openDatabase({ log: silentLog });
-  const name = `ledger_bench_tree_${process.pid}`;
-  const server = new Client({ connectionString: database.adminUrl });
-  await server.connect();
-  await server.query(`CREATE DATABASE ${name}`);
+  const database = await openBenchDatabase(`ledger_bench_tree_${process.pid}`);
+  const { appUrl } = database;
   const dir = mkdtempSync(join(tmpdir(), 'ledger-bench-export-'));
   const savedKey = process.env.LEDGER_SIGNING_KEY;
   const key = generateNoteKey(DEFAULT_ORIGIN);
   process.env.LEDGER_SIGNING_KEY = key.skey; // the export signs with it (never a key file in .data)
+  let endPool = async () => {};
   try {
-    const adminUrl = withDatabase(database.adminUrl, name);
-    const appPassword = new URL(database.appUrl).password ? decodeURIComponent(new URL(database.appUrl).password) : undefined;
-    await migrate(adminUrl, { appPassword, log: silentLog });
-    const appUrl = withUser(adminUrl, APP_ROLE, appPassword);
-    const setup = new Client({ connectionString: adminUrl });
-    await setup.connect();
-    const { rows: settings } = await setup.query("SELECT current_setting('server_version') AS v");
-    await setup.end();
-    console.log(`PostgreSQL ${settings[0].v}${database.embedded ? ' (embedded)' : ''}; a log of ${ENTRIES} events; ${SAMPLES} samples per latency after ${WARMUP} warm-up`);
+    console.log(`PostgreSQL ${database.settings.serverVersion}${database.embedded ? ' (embedded)' : ''}; a log of ${ENTRIES} events; ${SAMPLES} samples per latency after ${WARMUP} warm-up`);
 
     // The log: a realistic history through the deciders, appended in concurrent batches (group commit).
     const store = new PostgresEventStore({ connectionString: appUrl, poolSize: 4 });
@@ -107,6 +98,7 @@ async function main(): Promise<void> {
     console.log(`log written in ${fill.seconds} s (${fill.value.streams} streams, ${Object.keys(fill.value.byType).length} event types)`);
 
     const pool = new Pool({ connectionString: appUrl, max: 4 });
+    endPool = () => ((endPool = async () => {}), pool.end());
     const tree = new PostgresTree(pool);
     const extend = await timed(() => tree.extend({ onBatch: (size, head) => size % 100_000 < 10_000 && process.stderr.write(`\rbench: tree ${size}/${head}`) }));
     process.stderr.write('\n');
@@ -114,7 +106,9 @@ async function main(): Promise<void> {
 
     // Checkpoints along the log (as the schedule would sign them), then the export's at the head.
     const keyId = formatKeyId(parseSignerKey(key.skey).keyId);
-    const sizes = Array.from({ length: CHECKPOINTS }, (_, i) => Math.floor(((i + 1) * ENTRIES) / (CHECKPOINTS + 1)) + randomInt(1000));
+    // Jitter within half a gap (1,000 at most): the sizes stay increasing and within the log at any BENCH_ENTRIES.
+    const jitter = Math.max(1, Math.min(1000, Math.floor(ENTRIES / (2 * (CHECKPOINTS + 1)))));
+    const sizes = Array.from({ length: CHECKPOINTS }, (_, i) => Math.floor(((i + 1) * ENTRIES) / (CHECKPOINTS + 1)) + randomInt(jitter));
     for (const size of sizes) {
       const root = await fetchRoot(tree.fetch, size);
       await pool.query('INSERT INTO ledger.checkpoints (size, root, note, key_id, reason) VALUES ($1, $2, $3, $4, $5)', [
@@ -162,8 +156,8 @@ async function main(): Promise<void> {
     }
 
     // 2. The audit export, and its offline verification against the baselines.
-    const exported = await timed(() => writeAuditExport({ adminUrl, appUrl, embedded: false, close: async () => undefined }, dir));
-    await pool.end();
+    const exported = await timed(() => writeAuditExport({ adminUrl: database.adminUrl, appUrl, embedded: false, close: async () => undefined }, dir));
+    await endPool();
     const file = join(dir, 'entries.jsonl');
     const bytes = exported.value.files['entries.jsonl'].bytes;
     console.log(`audit export written in ${exported.seconds} s: ${exported.value.entries} entries, ${Math.round(bytes / 1e6)} MB, ${exported.value.checkpoints.length} checkpoints`);
@@ -205,7 +199,7 @@ async function main(): Promise<void> {
     console.log(
       JSON.stringify({
         benchmark: 'ledger',
-        server: settings[0].v,
+        server: database.settings.serverVersion,
         embedded: database.embedded,
         entries: n,
         samples: SAMPLES,
@@ -228,14 +222,10 @@ async function main(): Promise<void> {
     if (savedKey === undefined) delete process.env.LEDGER_SIGNING_KEY;
     else process.env.LEDGER_SIGNING_KEY = savedKey;
     rmSync(dir, { recursive: true, force: true });
-    await server.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await server.end();
+    await endPool(); // before the database is dropped under its connections (a failure midway)
     await database.close();
   }
 }
-
-const round = (n: number) => Math.round(n * 100) / 100;
-const pad = (v: number, width: number) => String(v).padStart(width);
 
 main().catch((error) => {
   console.error(`bench:ledger failed: ${error.message}`);
