@@ -59,16 +59,7 @@ const METADATA_KEYS = new Set(['ledger', 'schemaVersion', 'occurredAt', 'actor',
 
 /** What to send to EventStoreDB for a validated event, the `appendIndex`-th of its append. */
 export function toEventData(event: PreparedEvent, appendIndex: number): EventData {
-  const metadata: LedgerMetadata = {
-    ledger: 1,
-    schemaVersion: event.schemaVersion,
-    occurredAt: event.occurredAt,
-    actor: event.actor,
-    correlationId: event.correlationId,
-    causationId: event.causationId,
-    appendIndex,
-  };
-  return jsonEventData(event.eventId, event.type, event.data as JSONType, metadata);
+  return jsonEventData(event.eventId, event.type, event.data as JSONType, ledgerMetadata(event, appendIndex));
 }
 
 /**
@@ -77,7 +68,13 @@ export function toEventData(event: PreparedEvent, appendIndex: number): EventDat
  * that same seq.
  */
 export function toImportedEventData(event: StoredEvent, appendIndex: number): EventData {
-  const metadata: LedgerMetadata = {
+  const metadata: LedgerMetadata = { ...ledgerMetadata(event, appendIndex), importedSeq: event.seq, importedRecordedAt: event.recordedAt };
+  return jsonEventData(event.eventId, event.type, event.data as JSONType, metadata);
+}
+
+/** The envelope's fields that travel as EventStoreDB metadata (the rest is the event's id, type and data). */
+function ledgerMetadata(event: PreparedEvent | StoredEvent, appendIndex: number): LedgerMetadata {
+  return {
     ledger: 1,
     schemaVersion: event.schemaVersion,
     occurredAt: event.occurredAt,
@@ -85,10 +82,7 @@ export function toImportedEventData(event: StoredEvent, appendIndex: number): Ev
     correlationId: event.correlationId,
     causationId: event.causationId,
     appendIndex,
-    importedSeq: event.seq,
-    importedRecordedAt: event.recordedAt,
   };
-  return jsonEventData(event.eventId, event.type, event.data as JSONType, metadata);
 }
 
 function jsonEventData(id: string, type: string, data: JSONType, metadata: LedgerMetadata): EventData {
