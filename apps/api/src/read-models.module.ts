@@ -17,6 +17,7 @@ import {
 import type { DataSource, EntityManager } from 'typeorm';
 import { DATABASE } from './database.token';
 import { ReadModelsBehindError } from './shared/problem-details';
+import { sleep } from './shared/sleep';
 
 /**
  * The live read-model version and the projector that keeps it up to date in this process: it catches
@@ -210,21 +211,6 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
       }
     }
   }
-}
-
-/** Waits `ms`, or less if `signal` aborts; keeps no timer behind, nor the process alive. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    timer.unref();
-    signal.addEventListener('abort', done);
-  });
 }
 
 @Global()

@@ -12,6 +12,7 @@ import { EVENT_STORE, type EventStore, PostgresEventStore, type StoredEvent } fr
 import { Pool } from 'pg';
 import { DATABASE } from '../database.token';
 import { type LedgerConfig, ledgerConfig } from './ledger-config';
+import { sleep } from '../shared/sleep';
 
 /** Events gathered into one batch of the tree (what arrives together, like a group commit). */
 const BATCH_EVENTS = 1000;
@@ -293,19 +294,5 @@ function race<T>(promise: Promise<T>, ms: number): Promise<T | 'later'> {
         reject(error);
       },
     );
-  });
-}
-
-/** Waits `ms`, or less if `signal` aborts; leaves no timer behind. */
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done);
   });
 }
