@@ -1,6 +1,7 @@
 import type { AppendResult, EventEnvelope, ExpectedVersion } from './event-envelope';
-import { type PreparedAppend, type PreparedEvent, sameEvent, sealEvent } from './envelope';
+import { type PreparedAppend, sealEvent } from './envelope';
 import { EventIdConflictError, type EventStoreError, WrongExpectedVersionError } from './errors';
+import { answerRetry } from './answer-retry';
 
 /** What the store looked like when a batch was composed (one consistent snapshot). */
 export interface StoreSnapshot {
@@ -73,30 +74,12 @@ function satisfies(expected: ExpectedVersion, actual: number): boolean {
   }
 }
 
-/** An append some of whose ids are stored: a faithful retry answers the original positions. */
+/** An append some of whose ids are stored: a faithful retry answers the original positions (answerRetry). */
 function replay(request: PreparedAppend, known: (EventEnvelope | undefined)[]): Outcome {
-  const { streamId, events } = request;
-  for (const [i, event] of events.entries()) {
-    const stored = known[i];
-    const conflict = (reason: string) => ({ error: new EventIdConflictError(event.eventId, reason) });
-    if (stored === undefined) {
-      return conflict('is new, while other events of the same append are already stored: a retry must resend the same events');
-    }
-    if (stored.streamId !== streamId) return conflict(`is already stored in stream ${stored.streamId}`);
-    if (!sameEvent(stored, event as PreparedEvent, streamId)) return conflict('is already stored with other content');
-    if (i > 0 && stored.streamVersion !== known[0]!.streamVersion + i) {
-      return conflict('is already stored, but not in the order of this append');
-    }
+  try {
+    return { ok: answerRetry(request, known) };
+  } catch (error) {
+    if (error instanceof EventIdConflictError) return { error };
+    throw error;
   }
-  const last = known[known.length - 1]!;
-  return {
-    ok: {
-      streamId,
-      streamVersion: last.streamVersion,
-      seq: last.seq,
-      recordedAt: last.recordedAt,
-      events: known.map((k) => ({ eventId: k!.eventId, seq: k!.seq, streamVersion: k!.streamVersion })),
-      replayed: true,
-    },
-  };
 }

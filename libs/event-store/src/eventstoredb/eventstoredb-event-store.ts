@@ -7,7 +7,7 @@ import type { EventStore, SubscribeOptions } from '../event-store';
 import { type LedgerRecord, toEnvelope, toEventData, toImportedEventData, toLedgerRecord, toStoredEvent } from './event-mapping';
 import { isWrongExpectedVersion, toExpectedRevision, toPortError, versionOfRevision } from './expected-version';
 import { checkBlock, type IndexBlock, LedgerIndex } from './ledger-index';
-import { answerRetry } from './retry';
+import { answerRetry } from '../answer-retry';
 import { assignSeqs, comparePositions, type ScannedRecord } from './seq-assignment';
 import { checkNamespace, DEFAULT_NAMESPACE, esdbStreamName, indexStreamName } from './stream-names';
 

@@ -1,10 +1,10 @@
-import type { AppendResult, EventEnvelope } from '../event-envelope';
-import { type PreparedAppend, sameEvent } from '../envelope';
-import { EventIdConflictError } from '../errors';
+import type { AppendResult, EventEnvelope } from './event-envelope';
+import { type PreparedAppend, sameEvent } from './envelope';
+import { EventIdConflictError } from './errors';
 
 /**
  * The answer to an append some of whose ids are stored already (`known[i]`: the stored event of
- * `request.events[i]`, if any), by the port's rule, the same as the PostgreSQL adapter's: a faithful
+ * `request.events[i]`, if any), by the port's rule, for every adapter: a faithful
  * retry — every id stored, same content, same stream, same order — answers the original positions
  * with `replayed: true`; any other reuse of a stored id is an EventIdConflictError.
  */

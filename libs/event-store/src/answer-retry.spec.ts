@@ -1,7 +1,7 @@
-import type { EventEnvelope } from '../event-envelope';
-import { type PreparedAppend, prepareAppend, sealEvent } from '../envelope';
-import { EventIdConflictError } from '../errors';
-import { answerRetry } from './retry';
+import type { EventEnvelope } from './event-envelope';
+import { type PreparedAppend, prepareAppend, sealEvent } from './envelope';
+import { EventIdConflictError } from './errors';
+import { answerRetry } from './answer-retry';
 
 const actor = { subject: 'user-7f3a', role: 'body-secretary' };
 const ids = ['0190f5a2-0000-7000-8000-000000000001', '0190f5a2-0000-7000-8000-000000000002'];
