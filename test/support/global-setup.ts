@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { isAlive, redact, startEmbeddedPostgres } from '../../libs/database/src';
+import { ensureWebFrontBuilt } from './web-build';
 
 /**
  * Gives the tests a real PostgreSQL: DATABASE_URL's when set, else an embedded one on a free port with
@@ -26,6 +27,7 @@ export default async function globalSetup(): Promise<void> {
     console.log(`\ntests on an embedded PostgreSQL at 127.0.0.1:${port}`);
   }
   await dropDatabasesOfDeadRuns(process.env.DATABASE_URL!);
+  ensureWebFrontBuilt(); // the browser tests' API serves dist/web
 }
 
 function freePort(): Promise<number> {

@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { serveWebFront } from './web/serve-web-front';
 import { BodyParseError, ProblemDetailsFilter, RequestFieldError, RequestValidationError, TYPE_BASE } from './shared/problem-details';
 
 /** Request bodies larger than this are refused with 413 before any work. */
@@ -140,6 +141,7 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   express.use(helmet());
   express.enableCors(corsOptions());
+  serveWebFront(express);
   app.useGlobalPipes(
     new RequestValidationPipe({
       whitelist: true,
