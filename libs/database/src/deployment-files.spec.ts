@@ -16,14 +16,18 @@ const { load } = require('js-yaml') as { load(text: string): unknown };
 const root = projectRoot();
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
 
-/** Every `env.NAME`, `process.env.NAME` and `env['NAME']` of apps/ and libs/, tests left out. */
+/**
+ * Every `env.NAME`, `process.env.NAME` and `env['NAME']` of apps/ and libs/, tests left out, and the web
+ * front too: it runs in the browser and reads no environment; its one variable, VITE_API, is the
+ * development server's (`npm run web:dev`), never a deployment's.
+ */
 function variablesReadByCode(): Map<string, string[]> {
   const found = new Map<string, string[]>();
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules' && entry.name !== 'testing') walk(path);
+        if (entry.name !== 'node_modules' && entry.name !== 'testing' && path !== join(root, 'apps', 'web')) walk(path);
       } else if (entry.name.endsWith('.ts') && !/\.(e2e-)?spec\.ts$/.test(entry.name)) {
         const text = readFileSync(path, 'utf8');
         for (const match of text.matchAll(/\benv(?:\?)?\.([A-Z][A-Z0-9_]*)\b|\benv\[\s*['"]([A-Z][A-Z0-9_]*)['"]\s*\]/g)) {
