@@ -26,6 +26,7 @@ const RULES: [method: 'get' | 'post' | 'delete' | 'any', path: RegExp, roles: Ex
   ['get', /^\/directory\//, MEMBERS],
   ['post', /^\/directory\/people$/, [A, R]],
   ['any', /^\/directory\/people\/\{personId\}(\/erasure)?$/, [A]],
+  ['get', /^\/(territories|contract)$/, MEMBERS], // the contract's QPV and terms (issue 9): members' reads, not open data
   ['get', /./, MEMBERS],
   ['post', /^\/parties/, [A]],
   ['post', /^\/governance-bodies/, [A]],

@@ -6,7 +6,8 @@ import { GovernanceQueriesController } from './governance/governance-queries.con
 import { HistoryController } from './history/history.controller';
 import { OpenDataController } from './exports/open-data.controller';
 import { OverviewQueriesController } from './overview/overview-queries.controller';
+import { TerritoriesController } from './territories/territories.controller';
 
 /** Reads: the read models, and the store for states as of a date and entities' histories. */
-@Module({ controllers: [CommitmentQueriesController, GovernanceQueriesController, AmendmentQueriesController, AuditTrailController, OverviewQueriesController, OpenDataController, HistoryController] })
+@Module({ controllers: [CommitmentQueriesController, GovernanceQueriesController, AmendmentQueriesController, AuditTrailController, OverviewQueriesController, OpenDataController, HistoryController, TerritoriesController] })
 export class QueriesModule {}

@@ -132,7 +132,9 @@ export function useApi<T>(path: string | undefined, query: Query = {}): Loaded<T
     );
     return () => controller.abort();
   }, [url, generation]);
-  return { data: state.data, error: state.error, loading: state.loading, reload: () => setGeneration((g) => g + 1) };
+  // An answer to another address is never shown for this one (the render between the change and the effect).
+  const current = state.url === url;
+  return { data: current ? state.data : undefined, error: current ? state.error : undefined, loading: current ? state.loading : url !== undefined, reload: () => setGeneration((g) => g + 1) };
 }
 
 /** A new idempotency key (a UUID) for one submission of a form. */
