@@ -39,6 +39,7 @@ describe('personal data: the erasable directory and `ledger erase-person`', () =
   const { post, step, refused, expectNothingWritten } = apiClient(() => ledger);
   let personId: string;
   let memberAddedSeq: number;
+  let namedMeetingEtag: string;
   let work: string;
   let stdout = '';
   let stderr = '';
@@ -167,6 +168,11 @@ describe('personal data: the erasable directory and `ledger erase-person`', () =
 
     const meeting = await read(`/governance/meetings/${MEETING}?seq=${last.body.seq}`, secretary);
     expect(meeting.status).toBe(200);
+    // Read twice (the second would be a kept answer if answers holding names were kept: ADR 15), with its ETag.
+    const named = await read(`/governance/meetings/${MEETING}`, secretary);
+    expect((await read(`/governance/meetings/${MEETING}`, secretary)).text).toBe(named.text);
+    expect(named.text).toContain(NAME);
+    namedMeetingEtag = named.headers.get('etag')!;
     expect(meeting.body.roster.find((m: { memberId: string }) => m.memberId === personId)).toMatchObject({ displayName: NAME });
     expect(meeting.body.attendance).toEqual(
       expect.arrayContaining([
@@ -239,6 +245,12 @@ describe('personal data: the erasable directory and `ledger erase-person`', () =
     expect(body.body.members.find((m: { memberId: string }) => m.memberId === personId)).toMatchObject({ memberId: personId, displayName: null });
     const meeting = await read(`/governance/meetings/${MEETING}`, secretary, false);
     expect(meeting.body.attendance.find((a: { memberId: string }) => a.memberId === personId)).toEqual({ memberId: personId, status: 'present', proxyMemberId: null, displayName: null });
+    // The answer that held the name is not answered again, not even as 304 to its ETag (ADR 15).
+    const revalidated = await fetchAs(`${ledger.api.url}/governance/meetings/${MEETING}`, { headers: { 'if-none-match': namedMeetingEtag } }, secretary);
+    expect(revalidated.status).toBe(200);
+    const revalidatedText = await revalidated.text();
+    expectNoPersonalData(revalidatedText, 'the meeting revalidated');
+    expect(revalidatedText).toContain(personId);
 
     // A fresh export, the open data (JSON and the CSV ZIP) and the audit export.
     await cli('export', '--dir', join(work, 'open-data-after'), '--audit', join(work, 'audit-after'));

@@ -16,6 +16,7 @@ import { LedgerModule } from './ledger/ledger.module';
 import { loggerOptions } from './logger';
 import { MeetingsModule } from './meetings/meetings.module';
 import { PartiesModule } from './parties/parties.module';
+import { AnswerCacheModule } from './queries/answer-cache';
 import { QueriesModule } from './queries/queries.module';
 import { ReadModelsModule } from './read-models.module';
 import { CommandsModule } from './shared/commands.module';
@@ -31,6 +32,7 @@ export class AppModule {
         AuthModule,
         CommandsModule,
         ReadModelsModule,
+        AnswerCacheModule,
         HealthModule,
         PartiesModule,
         ContractsModule,

@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { serveWebFront } from './web/serve-web-front';
+import { answerFromCache } from './queries/answer-cache';
 import { BodyParseError, ProblemDetailsFilter, RequestFieldError, RequestValidationError, TYPE_BASE } from './shared/problem-details';
 
 /** Request bodies larger than this are refused with 413 before any work. */
@@ -141,6 +142,8 @@ export function configureApp(app: INestApplication): void {
   express.disable('x-powered-by');
   express.use(helmet());
   express.enableCors(corsOptions());
+  // Kept answers of reads (ADR 15), before anything else looks at the path.
+  express.use(answerFromCache(app));
   serveWebFront(express);
   app.useGlobalPipes(
     new RequestValidationPipe({

@@ -40,6 +40,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
   private following?: Promise<void>;
   private position = 0;
   private version = 0;
+  private changes = 0;
   private switchTo?: number;
   private readonly waiters = new Set<() => void>();
   private asOfSource?: Promise<DataSource>;
@@ -92,6 +93,14 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
   /** Starts in the background: the API serves (and reports its health) while the read models catch up. */
   onApplicationBootstrap(): void {
     this.following = this.run();
+  }
+
+  /**
+   * A number that changes whenever what the read models answer may have changed: events applied, or
+   * another version made live. Answers computed at one stamp hold while it stays (the answer cache).
+   */
+  get stamp(): number {
+    return this.changes;
   }
 
   /** The last seq the read models have applied. */
@@ -150,6 +159,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
     this.source = source;
     this.version = version;
     this.switchTo = undefined;
+    this.changes++;
     this.position = 0; // read-your-writes waits for the new version's own progress
     this.logger.log(`read models: now reading version ${version}`);
     await previous?.destroy();
@@ -182,6 +192,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
           await source.initialize();
           this.source = source;
           this.version = version;
+          this.changes++;
         }
         // Follow the live version until it stops, or until a rebuild switches to another one. (The
         // API may be closing already: setting up takes a while.)
@@ -194,6 +205,7 @@ export class ReadModels implements OnApplicationBootstrap, OnApplicationShutdown
           const runner = new ProjectionRunner(this.store, this.source, this.version, PROJECTIONS);
           await runner.follow(current.signal, (position) => {
             healthy();
+            if (position !== this.position) this.changes++;
             this.position = position;
             for (const waiter of [...this.waiters]) waiter();
           });

@@ -17,6 +17,11 @@ export interface ProjectionRunnerOptions {
   commitEveryMs?: number;
 }
 
+/** Rows a projection keeps in memory between live batches (beyond, it forgets them and reads them again). */
+const LIVE_ROWS = 20_000;
+/** A catch-up of at least this many events is followed by ANALYZE of the version's tables. */
+const ANALYZE_AFTER = 100_000;
+
 /** A projection's rows in memory: committed up to `at` (its checkpoint, moved by this runner), applied up to `applied`. */
 interface Unit {
   tables: Tables;
@@ -36,6 +41,8 @@ export class ProjectionRunner {
   private readonly commitEveryMs: number;
   /** Each projection's rows in memory, valid while its checkpoint is still `at` (this runner moved it there). */
   private readonly units = new Map<string, Unit>();
+  /** Whether the runner follows the store live (caught up): see LIVE_ROWS. */
+  private live = false;
 
   constructor(
     private readonly store: EventStore,
@@ -93,7 +100,16 @@ export class ProjectionRunner {
 
   /** Catches up, then applies new events as they commit, until `signal` aborts. */
   async follow(signal: AbortSignal, onBatch?: (position: number) => void): Promise<void> {
+    const start = await this.position();
     let position = await this.catchUp((p) => onBatch?.(p));
+    // After a large catch-up (a build from empty), the planner's statistics are those of empty tables:
+    // refreshed beside the live batches, which need not wait for it.
+    if (position - start >= ANALYZE_AFTER) void this.analyze().catch(() => undefined);
+    // Caught up: the tables built in memory from empty (hundreds of MB at 1,000,000 events) are
+    // committed; live batches are small and read the rows they change, so they are let go, and live
+    // units keep at most LIVE_ROWS rows between batches (a smaller heap, less garbage collection).
+    this.units.clear();
+    this.live = true;
     onBatch?.(position);
     const iterator = this.store.subscribe(position, { signal, batchSize: this.batchSize })[Symbol.asyncIterator]();
     // The next event is asked for while a batch is applied: a failure meanwhile is met where it is awaited.
@@ -176,7 +192,7 @@ export class ProjectionRunner {
           if (to <= checkpoint) continue;
           // Rows in memory hold only while nobody else moved the checkpoint; from seq 0 the tables are empty.
           let unit = this.units.get(projection.name);
-          if (!unit || unit.at !== checkpoint) unit = { tables: new Tables(checkpoint === 0), at: checkpoint, applied: checkpoint };
+          if (!unit || unit.at !== checkpoint) unit = { tables: new Tables(checkpoint === 0, null, this.live ? LIVE_ROWS : undefined), at: checkpoint, applied: checkpoint };
           if (unit.applied < from) {
             throw new Error(`projection ${projection.name} is at seq ${unit.applied}, behind the batch from ${from}: catch it up first`);
           }
@@ -200,6 +216,19 @@ export class ProjectionRunner {
     for (const { name, tables } of applied) {
       tables.committed();
       this.units.set(name, { tables, at: to, applied: to });
+    }
+  }
+
+  /** Refreshes the planner's statistics of this version's tables (autovacuum would, some time later). */
+  async analyze(): Promise<void> {
+    const schema = (this.dataSource.options as { schema?: string }).schema ?? 'public';
+    const tables: { name: string }[] = await this.dataSource.query('SELECT tablename AS name FROM pg_tables WHERE schemaname = $1', [schema]);
+    for (const { name } of tables) {
+      try {
+        await this.dataSource.query(`ANALYZE "${schema}"."${name.replace(/"/g, '""')}"`);
+      } catch {
+        // statistics are an optimisation: a table this role may not analyse keeps autovacuum's
+      }
     }
   }
 

@@ -103,6 +103,8 @@ export async function rebuild(options: RebuildOptions): Promise<RebuildReport> {
       await retireVersion(options.adminUrl, version);
       return { version, previous, position, differences, switched: false };
     }
+    // Built from empty: the planner's statistics are those of empty tables until analysed.
+    await runner.analyze();
     await switchLiveVersion(options.adminUrl, version);
     return { version, previous, position, differences, switched: true };
   } finally {

@@ -8,6 +8,7 @@ import { IdPipe, readIdCursor } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
 import { AmendmentQuery, ListAmendmentsQuery } from './amendment-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
+import { CachedAnswer } from '../answer-cache';
 
 /**
  * The amendments register (each amendment with its approving decision, signatures and effects). GET
@@ -20,6 +21,7 @@ export class AmendmentQueriesController {
   constructor(private readonly readModels: ReadModels) {}
 
   @Get()
+  @CachedAnswer()
   @ApiOperation({ summary: 'Amendments by status, affected party, amended commitment; paginated with a cursor' })
   @ApiOkResponse({ description: '{ items, nextCursor }' })
   async list(@Query() query: ListAmendmentsQuery) {
@@ -56,6 +58,7 @@ export class AmendmentQueriesController {
   }
 
   @Get(':amendmentId')
+  @CachedAnswer()
   @ApiOperation({ summary: 'One amendment: its decision, signatures, and each target with its change and whether and when it was applied' })
   async one(@Param('amendmentId', new IdPipe('amendmentId')) id: string, @Query() query: AmendmentQuery) {
     await awaitSeq(this.readModels, query.seq);

@@ -19,6 +19,7 @@ import { DisplayNames, type NameOf } from '../../directory/display-names';
 import { awaitSeq } from '../read-your-writes';
 import { GovernanceBodyQuery, ListMeetingsQuery } from './governance-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
+import { CachedAnswer } from '../answer-cache';
 
 /** The governance register (bodies, memberships over time, meetings, votes, decisions, minutes). */
 @ApiTags('queries')
@@ -31,6 +32,7 @@ export class GovernanceQueriesController {
   ) {}
 
   @Get('bodies')
+  @CachedAnswer()
   @ApiOperation({ summary: 'Governance bodies, each with the number of its members on a date (default today)' })
   @ApiOkResponse({ description: '{ items }' })
   async bodies(@Query() query: GovernanceBodyQuery) {
@@ -86,6 +88,7 @@ export class GovernanceQueriesController {
   }
 
   @Get('meetings')
+  @CachedAnswer()
   @ApiOperation({ summary: 'Meetings by body and date range, in date order' })
   @ApiOkResponse({ description: '{ items }' })
   async meetings(@Query() query: ListMeetingsQuery) {

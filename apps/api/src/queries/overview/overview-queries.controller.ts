@@ -18,6 +18,7 @@ import { dateOf, ReadQuery } from '../read-query.dto';
 import { awaitSeq } from '../read-your-writes';
 import { DashboardQuery } from './overview-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
+import { CachedAnswer } from '../answer-cache';
 
 type Money = { committedCents: number; disbursedCents: number; spentCents: number };
 const COLUMN: Record<string, keyof Money> = { commitment: 'committedCents', disbursement: 'disbursedCents', expenditure: 'spentCents' };
@@ -31,6 +32,7 @@ export class OverviewQueriesController {
   constructor(private readonly readModels: ReadModels) {}
 
   @Get('overview')
+  @CachedAnswer()
   @ApiOperation({ summary: 'Per enjeu: commitments by status, indicators (target and actual per period); money per year and component against the envelopes' })
   @ApiOkResponse({ description: '{ enjeux, money }' })
   async overview(@Query() query: ReadQuery) {
@@ -40,7 +42,18 @@ export class OverviewQueriesController {
 
   private async overviewIn(source: EntityManager) {
     const priorities = await source.getRepository(OverviewPriorityRow).find();
-    const commitments = await source.getRepository(OverviewCommitmentRow).find({ order: { commitmentId: 'ASC' } });
+    // Commitments are counted by PostgreSQL (35,635 rows at 1,000,000 events are not read to be counted).
+    const counts: { priority: number; status: string; n: number }[] = await source
+      .getRepository(OverviewCommitmentRow)
+      .createQueryBuilder('c')
+      .select('c.priority', 'priority')
+      .addSelect('c.status', 'status')
+      .addSelect('count(*)::int', 'n')
+      .groupBy('c.priority')
+      .addGroupBy('c.status')
+      .orderBy('c.priority', 'ASC')
+      .addOrderBy('min(c.commitment_id)', 'ASC')
+      .getRawMany();
     const indicators = await source.getRepository(OverviewIndicatorRow).find({ order: { indicatorId: 'ASC' } });
     const periods = await source.getRepository(OverviewIndicatorPeriodRow).find({ order: { indicatorId: 'ASC', periodStart: 'ASC', periodEnd: 'ASC' } });
     const components = await source.getRepository(OverviewComponentRow).find({ order: { component: 'ASC' } });
@@ -49,13 +62,18 @@ export class OverviewQueriesController {
     // Grouped once (periods come in indicator order): one pass over each table, not one per indicator.
     const periodsOf = groupBy(periods, (p) => p.indicatorId);
     const enjeux = PRIORITY_NUMBERS.map((priority) => {
-      const own = commitments.filter((c) => c.priority === priority);
+      // Statuses in the order of their first commitment, as when they were counted here.
       const byStatus: Record<string, number> = {};
-      for (const c of own) byStatus[c.status] = (byStatus[c.status] ?? 0) + 1;
+      let total = 0;
+      for (const c of counts) {
+        if (c.priority !== priority) continue;
+        byStatus[c.status] = c.n;
+        total += c.n;
+      }
       return {
         priority,
         title: titles.get(priority) ?? null,
-        commitments: { total: own.length, byStatus },
+        commitments: { total, byStatus },
         indicators: indicators
           .filter((i) => i.priority === priority)
           .map((i) => ({
@@ -97,6 +115,7 @@ export class OverviewQueriesController {
   }
 
   @Get('parties/:partyId/dashboard')
+  @CachedAnswer()
   @ApiOperation({ summary: "A party's commitments, the late ones (a milestone past due on `on` and not met), and per year what it spent against what it committed" })
   @ApiOkResponse({ description: '{ partyId, on, commitments, late, money }' })
   async dashboard(@Param('partyId', new IdPipe('partyId')) partyId: string, @Query() query: DashboardQuery) {

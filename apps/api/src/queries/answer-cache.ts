@@ -1,0 +1,234 @@
+import { hash } from 'node:crypto';
+import { type CallHandler, type ExecutionContext, type INestApplication, Injectable, Module, type NestInterceptor, SetMetadata } from '@nestjs/common';
+import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
+import { normalizeIp } from '@nestjs/throttler/dist/ip';
+import { TokenVerifier } from '@mel/application';
+import type { Request, RequestHandler, Response } from 'express';
+import pino from 'pino';
+import { pinoHttp } from 'pino-http';
+import { map, type Observable } from 'rxjs';
+import { rateLimitPerMinute } from '../auth/auth.module';
+import { loggerOptions } from '../logger';
+import { ReadModels } from '../read-models.module';
+import { actorFrom } from '../shared/actor';
+
+/**
+ * Answers of reads kept as the bytes sent (ADR 15). A read model answer changes only when the projector
+ * applies events (or a rebuild switches versions), or, for a read whose date defaults to today, when the
+ * day changes: an answer computed at read-model stamp S and day D is the answer to the same request as
+ * long as the stamp is S and the day D. So a cacheable route's 200 answer is kept per
+ * (URL with its query, the reader's access class) with the stamp and day it was computed at, and served
+ * as is — with a strong ETag, and 304 to an If-None-Match that names it — until either moves.
+ *
+ * Only routes marked `@CachedAnswer()` are kept: reads of the read models whose answer depends on the
+ * reader through their role alone (the role the AccessGuard allows or refuses). Answers that hold
+ * personal data (display names, contacts: ADR 12) are never marked: names are looked up at each request,
+ * so an erasure is effective at once whichever process made it.
+ */
+export const CACHED_ANSWER = 'ledger:cached-answer';
+export const CachedAnswer = () => SetMetadata(CACHED_ANSWER, true);
+
+/** The bytes kept at most (LEDGER_ANSWER_CACHE_MB, 64 by default; 0 turns the cache off). */
+export function answerCacheBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.LEDGER_ANSWER_CACHE_MB ?? 64);
+  if (!Number.isFinite(mb) || mb < 0) throw new Error(`LEDGER_ANSWER_CACHE_MB must be a number of megabytes ≥ 0, not ${JSON.stringify(env.LEDGER_ANSWER_CACHE_MB)}`);
+  return Math.floor(mb * 2 ** 20);
+}
+
+interface Entry {
+  key: string;
+  body: Buffer;
+  etag: string;
+  /** The read models' stamp and the UTC day (days since the epoch) the answer was computed at. */
+  stamp: number;
+  day: number;
+  /** The rate limiter's key prefix of the route (its controller and handler, as the ThrottlerGuard names them). */
+  route: string;
+}
+
+const today = () => Math.floor(Date.now() / 86_400_000);
+/** Weights of an entry beyond its body: the key, the object, the map's slot. */
+const OVERHEAD = 200;
+
+@Injectable()
+export class AnswerCache {
+  /** In least recently used order: a hit moves its entry to the end. */
+  private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
+  readonly maxBytes = answerCacheBytes();
+  hits = 0;
+  misses = 0;
+
+  constructor(private readonly readModels: ReadModels) {}
+
+  /** The answer kept for this key, if it still is the answer now. */
+  get(key: string): Entry | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (entry.stamp !== this.readModels.stamp || entry.day !== today()) {
+      this.remove(entry);
+      return undefined;
+    }
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    return entry;
+  }
+
+  /** Keeps `body` as the answer to `key` computed at `stamp` (the read models' stamp before the work began). */
+  set(key: string, body: Buffer, stamp: number, route: string): Entry {
+    const entry: Entry = { key, body, etag: `"${hash('sha256', body, 'base64url').slice(0, 32)}"`, stamp, day: today(), route };
+    const size = body.length + key.length + OVERHEAD;
+    if (this.maxBytes === 0 || size > this.maxBytes / 4 || stamp !== this.readModels.stamp) return entry;
+    const previous = this.entries.get(key);
+    if (previous) this.remove(previous);
+    this.entries.set(key, entry);
+    this.bytes += size;
+    for (const oldest of this.entries.values()) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(oldest);
+    }
+    return entry;
+  }
+
+  /** Forgets every answer (a change that the stamp does not show). */
+  clear(): void {
+    this.entries.clear();
+    this.bytes = 0;
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  private remove(entry: Entry): void {
+    if (this.entries.get(entry.key) !== entry) return;
+    this.entries.delete(entry.key);
+    this.bytes -= entry.body.length + entry.key.length + OVERHEAD;
+  }
+}
+
+/** The key of a request's answer: its access class (the role of its token) and its URL, query included. */
+function keyOf(role: string, url: string): string {
+  return `${role} ${url}`;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
+
+/** Whether If-None-Match names this ETag (weak comparison, RFC 9110 §13.1.2). */
+function notModified(request: Request, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+function send(request: Request, response: Response, entry: Entry): void {
+  response.setHeader('ETag', entry.etag);
+  if (notModified(request, entry.etag)) {
+    response.statusCode = 304;
+    response.end();
+    return;
+  }
+  response.setHeader('Content-Type', 'application/json; charset=utf-8');
+  response.setHeader('Content-Length', entry.body.length);
+  response.end(entry.body);
+}
+
+/**
+ * Kept answers, served before the router (configureApp mounts this after the security headers and CORS):
+ * a GET whose answer is kept for its URL and its token's role is answered from the cache — once its
+ * token is verified (the same verifier, the same rules) and the same rate limit counted (the same
+ * storage, the same key as the ThrottlerGuard's) — and logged as the router's answers are when the
+ * level logs requests. Anything else (no kept answer, no token or a token refused, the limit reached)
+ * goes on to the router, which answers as always.
+ */
+export function answerFromCache(app: INestApplication): RequestHandler {
+  let cache: AnswerCache;
+  try {
+    cache = app.get(AnswerCache);
+  } catch {
+    return (_request, _response, next) => next(); // an application without the cache (some tests)
+  }
+  const verifier = app.get(TokenVerifier);
+  const throttler = app.get<ThrottlerStorage>(getStorageToken());
+  const limit = rateLimitPerMinute();
+  const options = loggerOptions();
+  const requestLog = pino(options).isLevelEnabled('info') ? pinoHttp(options) : undefined;
+  return (request, response, next) => {
+    if (request.method !== 'GET' || cache.maxBytes === 0) return next();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
+    if (!match) return next();
+    verifier
+      .verify(match[1])
+      .then(
+        async (actor) => {
+          const entry = cache.get(keyOf(actor.role, request.originalUrl));
+          if (!entry) return next();
+          const tracker = normalizeIp(request.ip ?? '');
+          const key = hash('sha256', `${entry.route}-default-${tracker}`, 'hex');
+          const { totalHits, timeToExpire, isBlocked } = await throttler.increment(key, 60_000, limit, 0, 'default');
+          if (isBlocked) return next(); // the guard counts it again and answers 429
+          requestLog?.(request, response);
+          response.setHeader('X-RateLimit-Limit', limit);
+          response.setHeader('X-RateLimit-Remaining', Math.max(0, limit - totalHits));
+          response.setHeader('X-RateLimit-Reset', timeToExpire);
+          cache.hits++;
+          send(request, response, entry);
+        },
+        () => next(),
+      )
+      .catch(next);
+  };
+}
+
+/**
+ * Keeps the answers of the routes marked `@CachedAnswer()`, and sends them as the cache will: the JSON
+ * bytes once serialized, with their strong ETag (304 when If-None-Match names it).
+ */
+@Injectable()
+export class AnswerCacheInterceptor implements NestInterceptor {
+  constructor(
+    private readonly cache: AnswerCache,
+    private readonly readModels: ReadModels,
+    private readonly reflector: Reflector,
+  ) {}
+
+  /** Whether a handler is marked, looked up once per handler. */
+  private readonly marked = new WeakMap<object, boolean>();
+  private cached(handler: object): boolean {
+    let marked = this.marked.get(handler);
+    if (marked === undefined) this.marked.set(handler, (marked = this.reflector.get<boolean>(CACHED_ANSWER, handler as never) === true));
+    return marked;
+  }
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http' || !this.cached(context.getHandler())) return next.handle();
+    const request = context.switchToHttp().getRequest<Request>();
+    const response = context.switchToHttp().getResponse<Response>();
+    if (request.method !== 'GET') return next.handle();
+    const stamp = this.readModels.stamp;
+    const key = keyOf(actorFrom(request).role, request.originalUrl);
+    const route = `${context.getClass().name}-${context.getHandler().name}`;
+    return next.handle().pipe(
+      map((value) => {
+        this.cache.misses++;
+        const json = JSON.stringify(value);
+        const entry = this.cache.set(key, Buffer.from(json, 'utf8'), stamp, route);
+        // Sent as a string, as it is (Nest's adapter sends non-objects with res.send), with its ETag:
+        // Express answers 304 itself when If-None-Match names it.
+        response.setHeader('ETag', entry.etag);
+        response.setHeader('Content-Type', 'application/json; charset=utf-8');
+        return json;
+      }),
+    );
+  }
+}
+
+/** The answer cache: its store and the interceptor that fills it (configureApp answers from it: answerFromCache). */
+@Module({
+  providers: [AnswerCache, { provide: APP_INTERCEPTOR, useClass: AnswerCacheInterceptor }],
+  exports: [AnswerCache],
+})
+export class AnswerCacheModule {}
