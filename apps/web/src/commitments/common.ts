@@ -57,31 +57,8 @@ export interface CommitmentAsOf {
   streamVersion: number;
 }
 
-/** One shape for both answers, as the commitment page shows it. */
-export interface CommitmentView {
-  commitmentId: string;
-  title: string;
-  description: string;
-  ownerPartyId: string;
-  coFunderPartyIds: string[];
-  priority: number;
-  ambition: string;
-  component: string;
-  horizon: number;
-  status: string;
-  outcome: string | null;
-  qpv: string[];
-  communes: string[];
-  droitCommunCents: number;
-  creditsSpecifiquesCents: number;
-  budget: { year: number; amountCents: number; status: string }[];
-  committedCents: number;
-  disbursedCents: number;
-  spentCents: number;
-  reports: number;
-  amendmentIds?: string[];
-  streamVersion: number;
-}
+/** One shape for both answers, as the commitment page shows it: a row, less what only the live row has. */
+export type CommitmentView = Omit<CommitmentRow, 'amendmentIds' | 'lastSeq' | 'updatedOn'> & { amendmentIds?: string[] };
 
 export function viewOf(answer: CommitmentRow | CommitmentAsOf): CommitmentView {
   if ('scope' in answer) {
