@@ -44,6 +44,28 @@ describe('commitment queries', () => {
     expect(new Set(seen).size).toBe(10);
   });
 
+  it('searches the title and description for every word, whatever the case and accents, wildcards taken literally', async () => {
+    const all = (await get(`/commitments?seq=${await ledger.store.head()}`)).body.items as { commitmentId: string; title: string; description: string }[];
+    const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+    const expected = (q: string) =>
+      all
+        .filter((c) => fold(q).split(/\s+/).filter(Boolean).every((word) => fold(`${c.title}\n${c.description}`).includes(word)))
+        .map((c) => c.commitmentId)
+        .sort();
+    for (const q of ['SANTE mentale', 'Mobilité', 'jeunes quartiers', 'zzz-nowhere', '%', '_', 'emploi   jeunes']) {
+      const found = await get(`/commitments?q=${encodeURIComponent(q)}`);
+      expect(found.status).toBe(200);
+      expect(found.body.items.map((c: { commitmentId: string }) => c.commitmentId).sort()).toEqual(expected(q));
+    }
+    expect(expected('SANTE mentale')).toContain('ambassadeurs-sante-mentale-aupres-des-jeunes');
+    // % and _ are found as themselves (some descriptions hold a %), not as LIKE's wildcards matching all.
+    expect(expected('%').length).toBeLessThan(all.length);
+    expect(expected('_').length).toBeLessThan(all.length);
+    const refused = await get(`/commitments?q=${encodeURIComponent('   ')}`);
+    expect(refused.status).toBe(400);
+    expect(refused.body.errors.map((e: { field: string }) => e.field)).toEqual(['q']);
+  });
+
   it('refuses bad query parameters with 400 problem details', async () => {
     const response = await get('/commitments?priority=9&limit=0');
     expect(response.status).toBe(400);

@@ -39,8 +39,13 @@ describeInBrowser('the web front: commitments (search, one commitment as of a da
     const table = page.getByRole('table', { name: 'Engagements répondant aux filtres' });
     await table.getByRole('link', { name: 'MobilimEL' }).waitFor();
     await expect(table.getByRole('link', { name: 'Emmaüs Connect' }).count()).resolves.toBe(1);
-    // No text search in the API: the page says so rather than pretending.
-    await expect(page.getByText('ne propose pas de recherche dans le texte').count()).resolves.toBe(1);
+    // A search in the text, answered by the API (case and accents ignored).
+    await page.getByLabel('Rechercher').fill('SANTE MENTALE');
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await page.waitForURL(/#\/commitments\?q=SANTE(\+|%20)MENTALE$/);
+    await page.getByText('1 engagement sur cette page.').waitFor();
+    await expect(table.locator('tbody th').allTextContents()).resolves.toEqual(['Ambassadeurs Santé Mentale auprès des jeunes']);
+    await page.getByLabel('Rechercher').fill('');
 
     await page.getByLabel('Enjeu', { exact: true }).selectOption('2');
     await page.getByRole('button', { name: 'Filtrer' }).click();

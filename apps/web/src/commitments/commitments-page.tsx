@@ -11,8 +11,8 @@ const messages = defineMessages({
     title: 'Engagements',
     intro: "Les engagements des signataires du contrat de ville, par enjeu, ambition, statut, quartier prioritaire (QPV), commune et échéance.",
     filters: 'Filtrer les engagements',
-    noSearch:
-      "Le registre ne propose pas de recherche dans le texte des engagements : filtrez par signataire, enjeu, ambition, statut, QPV, commune ou échéance.",
+    search: 'Rechercher',
+    searchHint: "Des mots du titre ou de la description (tous ; majuscules et accents indifférents), par exemple « santé mentale »",
     owner: 'Signataire porteur',
     ownerHint: 'Identifiant du signataire, par exemple party-mel',
     priority: 'Enjeu',
@@ -50,7 +50,8 @@ const messages = defineMessages({
     title: 'Commitments',
     intro: "The commitments of the contract's signatories, by enjeu, ambition, status, priority neighbourhood (QPV), commune and horizon.",
     filters: 'Filter the commitments',
-    noSearch: 'The ledger offers no search in the text of commitments: filter by signatory, enjeu, ambition, status, QPV, commune or horizon.',
+    search: 'Search',
+    searchHint: 'Words of the title or the description (all of them; case and accents ignored), e.g. « santé mentale »',
     owner: 'Owning signatory',
     ownerHint: "The signatory's id, for instance party-mel",
     priority: 'Enjeu',
@@ -87,7 +88,7 @@ const messages = defineMessages({
 });
 
 /** The API's filter names (ListCommitmentsQuery), kept as they are in the page's address. */
-const FILTERS = ['ownerPartyId', 'priority', 'ambition', 'status', 'qpv', 'commune', 'horizon'] as const;
+const FILTERS = ['q', 'ownerPartyId', 'priority', 'ambition', 'status', 'qpv', 'commune', 'horizon'] as const;
 const HORIZONS = [2024, 2025, 2026, 2027, 2028, 2029, 2030];
 
 interface ContractAnswer {
@@ -147,8 +148,14 @@ export function CommitmentsPage({ query }: { query: URLSearchParams }) {
       )}
       <section aria-labelledby={field('filters')}>
         <h2 id={field('filters')}>{m.filters}</h2>
-        <p className="hint">{m.noSearch}</p>
         <form className="form commitment-filters" onSubmit={submit} key={query.toString()} aria-labelledby={field('filters')}>
+          <div className="field">
+            <label htmlFor={field('q')}>{m.search}</label>
+            <p className="hint" id={field('q-hint')}>
+              {m.searchHint}
+            </p>
+            <input id={field('q')} name="q" type="search" defaultValue={filters.q} aria-describedby={field('q-hint')} maxLength={200} />
+          </div>
           <div className="field">
             <label htmlFor={field('owner')}>{m.owner}</label>
             <p className="hint" id={field('owner-hint')}>

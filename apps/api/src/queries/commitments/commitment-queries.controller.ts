@@ -40,6 +40,7 @@ export class CommitmentQueriesController {
     if (query.horizon) builder.andWhere('c.horizon = :horizon', { horizon: query.horizon });
     if (query.qpv) builder.andWhere(':qpv = ANY(c.qpv)', { qpv: query.qpv });
     if (query.commune) builder.andWhere(':commune = ANY(c.communes)', { commune: query.commune });
+    searchWords(query.q).forEach((word, i) => builder.andWhere(`(${folded('c.title')} LIKE :w${i} OR ${folded('c.description')} LIKE :w${i})`, { [`w${i}`]: `%${word}%` }));
     if (query.after) builder.andWhere('c.commitment_id > :after', { after: readIdCursor(query.after) });
     const rows = await builder.getMany();
     const items = rows.slice(0, limit).map(present);
@@ -97,4 +98,27 @@ function present(row: CommitmentRow) {
     spentCents: Number(row.spentCents),
     lastSeq: Number(row.lastSeq),
   };
+}
+
+/** Letters with the accents of French (and a few neighbours) and what they read as without them. */
+const ACCENTED = 'àâäáãåçéèêëíìîïñóòôöõúùûüýÿ';
+const PLAIN = 'aaaaaaceeeeiiiinooooouuuuyy';
+
+/** A text column lower-cased and without accents, in SQL (no extension needed: unaccent is not always installed). */
+const folded = (column: string) => `translate(lower(${column}), '${ACCENTED}', '${PLAIN}')`;
+
+/**
+ * The words of a search (at most 8), lower-cased, without accents, with LIKE's wildcards escaped: each
+ * must be found in the title or the description.
+ */
+export function searchWords(q: string | undefined): string[] {
+  if (!q) return [];
+  return q
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 8)
+    .map((word) => word.replace(/[\\%_]/g, (c) => `\\${c}`));
 }

@@ -7,6 +7,16 @@ import { ReadQuery } from '../read-query.dto';
 const STATUSES = ['draft', 'proposed', 'adopted', 'in_progress', 'suspended', 'completed', 'withdrawn', 'superseded'];
 
 export class ListCommitmentsQuery extends ReadQuery {
+  @ApiPropertyOptional({
+    description: 'Words to find in the title or the description (all of them; case and accents ignored)',
+    example: 'mobilité jeunes',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$/, { message: 'q must hold a word and no control character' })
+  q?: string;
+
   @ApiPropertyOptional({ example: 'party-mel' })
   @IsOptional()
   @Matches(ID_PATTERN)
