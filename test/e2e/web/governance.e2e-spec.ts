@@ -47,7 +47,8 @@ describeInBrowser('the web front: governance bodies, meetings and amendments', (
   }
 
   beforeAll(async () => {
-    const body = await ledger.get(`/governance/bodies/${BODY}`);
+    // The read models catch up in the background after the start: read at the seeded head.
+    const body = await ledger.get(`/governance/bodies/${BODY}?seq=${await ledger.store.head()}`);
     members = body.body.members.map((m: { memberId: string }) => m.memberId);
     expect(members.length).toBeGreaterThanOrEqual(6);
     await openMeeting(MEETING, 'Comité de pilotage — bilan 2024 et avenant n°1');
