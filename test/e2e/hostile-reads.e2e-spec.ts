@@ -295,6 +295,8 @@ describe('hostile input to every read endpoint', () => {
         return integer(2024, 2030);
       case 'ambition':
         return text(500, () => facts.ambitions);
+      case 'q': // words searched in the text: free text with at least one word, no control character
+        return { ...text(200, () => ['santé mentale', 'MOBILITE', 'jeunes quartiers', '100%', 'a_b']), check: (v) => v.length <= 200 && NO_CONTROL.test(v) && /\S/.test(v) };
       case 'status':
         return route === '/commitments'
           ? oneOf('draft', 'proposed', 'adopted', 'in_progress', 'suspended', 'completed', 'withdrawn', 'superseded')

@@ -14,7 +14,7 @@ export class ListCommitmentsQuery extends ReadQuery {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(/^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$/, { message: 'q must hold a word and no control character' })
+  @Matches(/^[^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f][^\x00-\x1f\x7f]*$/, { message: 'q must hold a word and no control character' })
   q?: string;
 
   @ApiPropertyOptional({ example: 'party-mel' })
