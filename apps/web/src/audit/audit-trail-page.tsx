@@ -5,8 +5,8 @@ import { href, navigate } from '../shell/router';
 import { FormProblem, Select, TextField } from '../ui/field';
 import { Loading, Page, ProblemMessage } from '../ui/page';
 
-/** One line of GET /audit-trail. */
-interface TrailLine {
+/** One line of GET /audit-trail (also read by the commitment page's timeline). */
+export interface TrailLine {
   seq: number;
   streamId: string;
   streamVersion: number;

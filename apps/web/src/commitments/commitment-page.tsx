@@ -3,6 +3,7 @@ import { useApi } from '../shell/api';
 import { defineMessages, formatCents, formatDate, formatDateTime, type Lang, useLang, useMessages } from '../shell/i18n';
 import { href, navigate } from '../shell/router';
 import { useSession } from '../shell/session';
+import type { TrailLine } from '../audit/audit-trail-page';
 import { Loading, Page, ProblemMessage } from '../ui/page';
 import { type CommitmentAsOf, type CommitmentRow, type CommitmentView, statusMessages, useEnjeuTitles, usePartyNames, viewOf } from './common';
 
@@ -250,16 +251,7 @@ interface HistoryAnswer {
   items: (EffectiveEntry | RecordedEntry)[];
   nextCursor: string | null;
 }
-interface AuditLine {
-  seq: number;
-  type: string;
-  occurredAt: string;
-  recordedAt: string;
-  actor: { subject: string; role: string; partyId?: string; mandate?: string };
-  changed: Record<string, unknown>;
-  why: string | null;
-  under: string | null;
-}
+type AuditLine = TrailLine;
 interface AmendmentSummary {
   amendmentId: string;
   status: string;
