@@ -12,6 +12,7 @@ import { InvalidAppendError } from '../errors';
 import type { EventStore, SubscribeOptions } from '../event-store';
 import { type Outcome, planBatch, type StoreSnapshot } from '../plan-batch';
 import { AppendNotifier } from './append-notifier';
+import { DatabaseClock } from './database-clock';
 
 export interface PostgresEventStoreOptions {
   /** Connection string of the application role (ledger_app). */
@@ -65,8 +66,8 @@ export class PostgresEventStore implements EventStore {
   private writing?: Promise<void>;
   private closed = false;
   private known?: KnownState;
-  /** The database's clock minus this process's, as last measured. */
-  private clockOffsetMs = 0;
+  /** The database's clock, as estimated from the snapshot reads. */
+  private readonly databaseClock = new DatabaseClock();
   private readonly onError: (error: Error) => void;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -252,14 +253,15 @@ export class PostgresEventStore implements EventStore {
       return {
         head: known.head,
         lastRecordedMs: known.lastRecordedMs,
-        nowMs: Date.now() + this.clockOffsetMs,
+        nowMs: this.databaseClock.now(),
         versions: new Map(streamIds.map((id) => [id, known.versions.get(id)!])),
         existing: new Map(),
         remembered: true,
       };
     }
+    const sentAtMs = Date.now();
     const snapshot = await readSnapshot(client, streamIds, suppliedIds);
-    this.clockOffsetMs = snapshot.nowMs - Date.now();
+    this.databaseClock.sample(snapshot.nowMs, sentAtMs, Date.now());
     if (known && known.head !== snapshot.head) this.known = undefined; // others appended: forget
     return snapshot;
   }
