@@ -22,7 +22,7 @@ function newest(dir: string): number {
 export function ensureWebFrontBuilt(): void {
   if (existsSync(BUILT) && statSync(BUILT).mtimeMs >= newest(SOURCES)) return;
   const started = Date.now();
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(SOURCES, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', join(SOURCES, 'vite.config.mts'), '--logLevel', 'warn'], { cwd: ROOT, encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`the web front did not build (npm run build:web):\n${result.stdout}\n${result.stderr}`);
   console.log(`web front built into dist/web in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
