@@ -136,7 +136,7 @@ describe('hostile input to every read endpoint', () => {
   function semantics(route: ReadRoute, path: Record<string, string>, query: Record<string, string>): Expectation | undefined {
     const int = (name: string) => (query[name] === undefined ? undefined : Number(query[name]));
     if (query.seq !== undefined && !route.path.startsWith('/ledger/') && int('seq')! > facts.head) return undefined;
-    if ((route.path === '/commitments' || route.path === '/amendments') && query.after !== undefined && !ID_PATTERN.test(Buffer.from(query.after, 'base64url').toString('utf8'))) return undefined;
+    if (LIST_CURSOR_IDS[route.path] && query.after !== undefined && !ID_PATTERN.test(Buffer.from(query.after, 'base64url').toString('utf8'))) return undefined;
     switch (route.path) {
       case '/ledger/proofs/inclusion': {
         if ((query.seq === undefined) === (query.index === undefined)) return undefined;
@@ -261,6 +261,8 @@ describe('hostile input to every read endpoint', () => {
     valid: fc.oneof(fc.constantFrom(...examples()), fc.string({ maxLength: 40 }), fc.constantFrom(...INJECTIONS, ...UNICODE_EDGES)),
     hostile: fc.constantFrom('x'.repeat(max + 1), 'a\u0000b', '\t', 'line\nbreak'),
   });
+  /** The lists paginated by the base64url of an id: which id. */
+  const LIST_CURSOR_IDS: Record<string, string> = { '/commitments': 'commitmentId', '/amendments': 'amendmentId', '/indicators': 'indicatorId' };
   const AUDIT_TOKEN = /^[^\s\x00-\x1f\x7f]{1,200}$/;
 
   /** The kind of a documented query parameter of `route` (undefined: the oracle does not know it). */
@@ -275,13 +277,13 @@ describe('hostile input to every read endpoint', () => {
       case 'clock':
         return oneOf('effective', 'recorded');
       case 'limit': {
-        const max = history ? 100 : ({ '/commitments': 200, '/amendments': 200, '/governance/meetings': 500, '/audit-trail': 500, '/ledger/checkpoints': 500 } as Record<string, number>)[route];
+        const max = history ? 100 : ({ '/commitments': 200, '/amendments': 200, '/indicators': 200, '/governance/meetings': 500, '/audit-trail': 500, '/ledger/checkpoints': 500 } as Record<string, number>)[route];
         return max === undefined ? undefined : integer(1, max);
       }
       case 'after':
         if (history) return historyCursor;
         if (route === '/audit-trail') return { ...integer(0, MAX), valid: fc.oneof(fc.integer({ min: 0, max: facts.head + 5 }), fc.constant(MAX)).map(String) };
-        return listCursor(() => [...(facts.ids.get(route === '/commitments' ? 'commitmentId' : 'amendmentId') ?? []), 'zzz']);
+        return listCursor(() => [...(facts.ids.get(LIST_CURSOR_IDS[route] ?? 'amendmentId') ?? []), 'zzz']);
       case 'ownerPartyId':
       case 'partyId':
         return route === '/audit-trail' ? matching(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, () => [...facts.ids.get('partyId')!]) : id(() => [...facts.ids.get('partyId')!]);

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { browserHarness, describeInBrowser, screenshot, seriousA11yViolations, signIn } from '../../support/browser';
 import { seededApi } from '../../support/seeded-api';
-import type { TestActor } from '../../support/tokens';
+import { fetchAs, type TestActor } from '../../support/tokens';
 
 const members: [string, TestActor][] = [
   ['administrator', { subject: 'admin-1', role: 'administrator' }],
@@ -62,11 +62,49 @@ describeInBrowser('the web front: the contract at a glance, the QPV and the open
     const enjeu1 = page.getByTestId('enjeu-1');
     await expect(enjeu1.locator('#indicators-1-table').count()).resolves.toBe(0);
     await enjeu1.getByText(/^Indicateurs : réalisé face à la cible/).click();
-    await expect(enjeu1.locator('#indicators-1-table').getByRole('row', { name: /Jeunes bacheliers sélectionnés.*non mesuré 30 à 50 jeunes bacheliers/ }).count()).resolves.toBe(1);
+    const bacheliers = enjeu1.locator('#indicators-1-table').getByRole('row', { name: /Jeunes bacheliers sélectionnés.*non mesuré 30 à 50 jeunes bacheliers/ });
+    await bacheliers.first().waitFor(); // read from GET /indicators once opened
+    await expect(bacheliers.count()).resolves.toBe(1);
     // 20 M€ a year for the contrat de ville.
     await expect(page.locator('#money-chart-contrat-de-ville-table').getByRole('row', { name: /^2024 .* 20 000 000,00 €$/ }).count()).resolves.toBe(1);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'overview-desktop');
+  });
+
+  it('shows an enjeu’s indicators 50 at a time when it has more', async () => {
+    const before = (await ledger.get('/overview')).body.enjeux[4].indicators.total as number;
+    const admin = { subject: 'admin-1', role: 'administrator' };
+    let seq = 0;
+    for (let i = 0; i < 51; i++) {
+      const response = await fetchAs(
+        `${ledger.api.url}/indicators`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ indicatorId: `ind-page-${String(i).padStart(2, '0')}`, title: `Indicateur de page ${i}`, level: 'local', measure: 'unit', unit: 'actions', ascending: true, ownerPartyId: 'party-mel', priority: 5 }),
+        },
+        admin,
+      );
+      expect(response.status).toBe(201);
+      seq = ((await response.json()) as { seq: number }).seq;
+    }
+    const total = before + 51;
+    expect((await ledger.get(`/overview?seq=${seq}`)).body.enjeux[4].indicators).toEqual({ total, measured: expect.any(Number) });
+    await openOverview(page);
+    await page.reload(); // the overview read again, with the new indicators
+    await page.getByTestId('commitments-total').waitFor();
+    const enjeu5 = page.getByTestId('enjeu-5');
+    await enjeu5.getByText(new RegExp(`^Indicateurs : réalisé face à la cible \\(${total}, dont`)).click();
+    const shown = enjeu5.getByRole('status');
+    await shown.filter({ hasText: `Indicateurs 1 à 50 sur ${total}` }).waitFor();
+    await expect(enjeu5.locator('#indicators-5-table tbody tr').count()).resolves.toBe(50);
+    await enjeu5.getByRole('button', { name: 'Indicateurs suivants' }).click();
+    await shown.filter({ hasText: `Indicateurs 51 à ${total} sur ${total}` }).waitFor();
+    await expect(enjeu5.locator('#indicators-5-table tbody tr').count()).resolves.toBe(total - 50);
+    await expect(enjeu5.getByRole('button', { name: 'Indicateurs suivants' }).count()).resolves.toBe(0);
+    await enjeu5.getByRole('button', { name: 'Premiers indicateurs' }).click();
+    await shown.filter({ hasText: `Indicateurs 1 à 50 sur ${total}` }).waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
   });
 
   it('reads the overview as of a date: before the signature, no commitment and a contract only adopted', async () => {

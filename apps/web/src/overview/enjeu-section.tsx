@@ -1,16 +1,33 @@
 import { useState } from 'react';
+import { useApi } from '../shell/api';
 import { formatDate, formatNumber, useMessages } from '../shell/i18n';
 import { href } from '../shell/router';
 import { type Bar, BarChart } from '../ui/bar-chart';
 import { overviewMessages } from './overview-messages';
-import { type Ambition, type IndicatorPeriod, type OverviewEnjeu, periodToShow, shareOfTarget, statusesOf } from './overview-model';
+import { Loading, ProblemMessage } from '../ui/page';
+import { type Ambition, type IndicatorPeriod, type IndicatorsPage, type OverviewEnjeu, periodToShow, shareOfTarget, statusesOf } from './overview-model';
+
+/** Indicators drawn at a time: a contract may have thousands (GET /indicators pages them). */
+const INDICATORS_PER_PAGE = 50;
 
 function withUnit(value: number, unit: string | null): string {
   return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
 }
 
 /** One enjeu: its ambitions, its commitments by status (a link to them), its indicators on demand. */
-export function EnjeuSection({ enjeu, title, ambitions, today }: { enjeu: OverviewEnjeu; title: string; ambitions: Ambition[] | undefined; today: string }) {
+export function EnjeuSection({
+  enjeu,
+  title,
+  ambitions,
+  today,
+  asOf,
+}: {
+  enjeu: OverviewEnjeu;
+  title: string;
+  ambitions: Ambition[] | undefined;
+  today: string;
+  asOf: { asOf?: string; clock?: string };
+}) {
   const m = useMessages(overviewMessages);
   const n = enjeu.priority;
   const headingId = `enjeu-${n}`;
@@ -42,30 +59,67 @@ export function EnjeuSection({ enjeu, title, ambitions, today }: { enjeu: Overvi
         {' · '}
         <a href={href(['commitments'], { priority: n })}>{m.seeCommitments(n)}</a>
       </p>
-      {enjeu.indicators.length > 0 ? <Indicators enjeu={enjeu} today={today} /> : <p className="muted">{m.indicators(0)}</p>}
+      {enjeu.indicators.total > 0 ? <Indicators enjeu={enjeu} today={today} asOf={asOf} /> : <p className="muted">{m.indicators(0)}</p>}
     </section>
   );
 }
 
 /**
- * The indicators of an enjeu, folded: their chart is built only once opened, so a contract with many
- * indicators does not draw them all at once.
+ * The indicators of an enjeu, folded: read (GET /indicators) and drawn only once opened, a page at a
+ * time, so a contract with many indicators does not load or draw them all at once.
  */
-function Indicators({ enjeu, today }: { enjeu: OverviewEnjeu; today: string }) {
+function Indicators({ enjeu, today, asOf }: { enjeu: OverviewEnjeu; today: string; asOf: { asOf?: string; clock?: string } }) {
   const m = useMessages(overviewMessages);
   const [open, setOpen] = useState(false);
   return (
     <details className="indicators" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
-      <summary>{m.indicatorsSummary(enjeu.indicators.length)}</summary>
-      {open && <IndicatorChart enjeu={enjeu} today={today} />}
+      <summary>{m.indicatorsSummary(enjeu.indicators.total, enjeu.indicators.measured)}</summary>
+      {open && <IndicatorPages enjeu={enjeu} today={today} asOf={asOf} />}
     </details>
   );
 }
 
-function IndicatorChart({ enjeu, today }: { enjeu: OverviewEnjeu; today: string }) {
+/** One page of the enjeu's indicators, with the way to the next and back to the first. */
+function IndicatorPages({ enjeu, today, asOf }: { enjeu: OverviewEnjeu; today: string; asOf: { asOf?: string; clock?: string } }) {
+  const m = useMessages(overviewMessages);
+  // The cursors of the pages read so far: the last one is shown.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const after = cursors[cursors.length - 1];
+  const page = useApi<IndicatorsPage>('/indicators', { priority: enjeu.priority, limit: INDICATORS_PER_PAGE, after, ...asOf });
+  if (page.error) return <ProblemMessage problem={page.error} onRetry={page.reload} />;
+  if (page.loading || !page.data) return <Loading />;
+  const first = cursors.length * INDICATORS_PER_PAGE + 1;
+  const { items, nextCursor } = page.data;
+  return (
+    <>
+      {(cursors.length > 0 || nextCursor) && (
+        <p role="status" className="muted">
+          {m.indicatorsShown(first, first + items.length - 1, enjeu.indicators.total)}
+        </p>
+      )}
+      <IndicatorChart priority={enjeu.priority} indicators={items} today={today} />
+      {(cursors.length > 0 || nextCursor) && (
+        <nav aria-label={m.indicatorPages} className="pager">
+          {cursors.length > 0 && (
+            <button type="button" onClick={() => setCursors([])}>
+              {m.firstIndicators}
+            </button>
+          )}
+          {nextCursor && (
+            <button type="button" onClick={() => setCursors([...cursors, nextCursor])}>
+              {m.nextIndicators}
+            </button>
+          )}
+        </nav>
+      )}
+    </>
+  );
+}
+
+function IndicatorChart({ priority, indicators, today }: { priority: number; indicators: IndicatorsPage['items']; today: string }) {
   const m = useMessages(overviewMessages);
   const periodText = (p: IndicatorPeriod | undefined) => (p ? m.period(formatDate(p.period.start), formatDate(p.period.end)) : m.noPeriod);
-  const bars: Bar[] = enjeu.indicators.map((indicator) => {
+  const bars: Bar[] = indicators.map((indicator) => {
     const p = periodToShow(indicator.periods, today);
     const share = shareOfTarget(p);
     const target = p?.target;
@@ -81,5 +135,5 @@ function IndicatorChart({ enjeu, today }: { enjeu: OverviewEnjeu; today: string 
         : m.noTarget,
     };
   });
-  return <BarChart id={`indicators-${enjeu.priority}`} title={m.indicatorChart(enjeu.priority)} bars={bars} valueLabel={m.actual} referenceLabel={m.target} />;
+  return <BarChart id={`indicators-${priority}`} title={m.indicatorChart(priority)} bars={bars} valueLabel={m.actual} referenceLabel={m.target} />;
 }

@@ -1,4 +1,4 @@
-/** The answers the overview reads (GET /overview, GET /contract), as the API gives them. */
+/** The answers the overview reads (GET /overview, GET /contract, GET /indicators), as the API gives them. */
 
 export interface Period {
   start: string;
@@ -24,7 +24,14 @@ export interface OverviewEnjeu {
   priority: number;
   title: string | null;
   commitments: { total: number; byStatus: Record<string, number> };
-  indicators: OverviewIndicator[];
+  /** Counted here; listed by GET /indicators?priority= (measured: with an actual recorded). */
+  indicators: { total: number; measured: number };
+}
+
+/** A page of GET /indicators. */
+export interface IndicatorsPage {
+  items: OverviewIndicator[];
+  nextCursor: string | null;
 }
 
 export interface Money {

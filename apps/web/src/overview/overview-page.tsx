@@ -11,7 +11,8 @@ import { type ContractAnswer, dayOf, type OverviewAnswer, statusesOf } from './o
 /**
  * The contract at a glance (issue 9): the six enjeux with their ambitions, commitments by status,
  * indicators against their targets and money against the envelopes — now, or as of a date on either
- * clock (GET /overview and GET /contract with asOf and clock).
+ * clock (GET /overview and GET /contract with asOf and clock; an enjeu's indicators from GET /indicators
+ * when opened).
  */
 export function OverviewPage({ query }: { query: URLSearchParams }) {
   const m = useMessages(overviewMessages);
@@ -95,6 +96,7 @@ export function OverviewPage({ query }: { query: URLSearchParams }) {
                 title={titleOf(enjeu.priority, enjeu.title)}
                 ambitions={contract.data ? (priorities.get(enjeu.priority)?.ambitions ?? []) : undefined}
                 today={today}
+                asOf={asOf}
               />
             ))}
           </section>

@@ -33,7 +33,9 @@ export class OverviewQueriesController {
 
   @Get('overview')
   @CachedAnswer()
-  @ApiOperation({ summary: 'Per enjeu: commitments by status, indicators (target and actual per period); money per year and component against the envelopes' })
+  @ApiOperation({
+    summary: 'Per enjeu: commitments by status, indicators counted (total; measured: with an actual); money per year and component against the envelopes. The indicators themselves: GET /indicators?priority=',
+  })
   @ApiOkResponse({ description: '{ enjeux, money }' })
   async overview(@Query() query: ReadQuery) {
     await awaitSeq(this.readModels, query.seq);
@@ -54,13 +56,26 @@ export class OverviewQueriesController {
       .orderBy('c.priority', 'ASC')
       .addOrderBy('min(c.commitment_id)', 'ASC')
       .getRawMany();
-    const indicators = await source.getRepository(OverviewIndicatorRow).find({ order: { indicatorId: 'ASC' } });
-    const periods = await source.getRepository(OverviewIndicatorPeriodRow).find({ order: { indicatorId: 'ASC', periodStart: 'ASC', periodEnd: 'ASC' } });
+    // Indicators are counted here, listed by GET /indicators?priority= (thousands at 1,000,000 events: ADR 16).
+    const indicators = source.getRepository(OverviewIndicatorRow).createQueryBuilder('i');
+    const hasActual = indicators
+      .subQuery()
+      .select('1')
+      .from(OverviewIndicatorPeriodRow, 'p')
+      .where('p.indicator_id = i.indicator_id')
+      .andWhere('p.actual_value IS NOT NULL')
+      .getQuery();
+    const indicatorCounts: { priority: number; total: number; measured: number }[] = await indicators
+      .select('i.priority', 'priority')
+      .addSelect('count(*)::int', 'total')
+      .addSelect(`(count(*) FILTER (WHERE EXISTS ${hasActual}))::int`, 'measured')
+      .where('i.priority IS NOT NULL')
+      .groupBy('i.priority')
+      .getRawMany();
+    const indicatorsOf = new Map(indicatorCounts.map((c) => [Number(c.priority), { total: c.total, measured: c.measured }]));
     const components = await source.getRepository(OverviewComponentRow).find({ order: { component: 'ASC' } });
     const funding = await source.getRepository(OverviewFundingRow).find({ order: { year: 'ASC', component: 'ASC' } });
     const titles = new Map(priorities.map((p) => [p.priority, p.title]));
-    // Grouped once (periods come in indicator order): one pass over each table, not one per indicator.
-    const periodsOf = groupBy(periods, (p) => p.indicatorId);
     const enjeux = PRIORITY_NUMBERS.map((priority) => {
       // Statuses in the order of their first commitment, as when they were counted here.
       const byStatus: Record<string, number> = {};
@@ -74,16 +89,7 @@ export class OverviewQueriesController {
         priority,
         title: titles.get(priority) ?? null,
         commitments: { total, byStatus },
-        indicators: indicators
-          .filter((i) => i.priority === priority)
-          .map((i) => ({
-            ...i,
-            periods: (periodsOf.get(i.indicatorId) ?? []).map((p) => ({
-                period: { start: p.periodStart, end: p.periodEnd },
-                target: p.targetValue === null ? null : { value: p.targetValue, upperValue: p.targetUpperValue },
-                actual: p.actualValue,
-              })),
-          })),
+        indicators: indicatorsOf.get(priority) ?? { total: 0, measured: 0 },
       };
     });
 

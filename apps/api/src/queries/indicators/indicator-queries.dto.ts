@@ -1,0 +1,34 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { ID_PATTERN } from '@mel/domain';
+import { ToInteger } from '../../shared/dto';
+import { ReadQuery } from '../read-query.dto';
+
+/** The indicators of the contract and of its commitments, page by page. */
+export class ListIndicatorsQuery extends ReadQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: 6, description: 'The enjeu the indicator measures' })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(6)
+  priority?: number;
+
+  @ApiPropertyOptional({ example: 'mobilimel', description: 'The commitment the indicator measures' })
+  @IsOptional()
+  @Matches(ID_PATTERN)
+  commitmentId?: string;
+
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
+}
