@@ -98,6 +98,8 @@ describeInBrowser('the web front: commitments (search, one commitment as of a da
     const amendment = page.locator('.amendment-list > li').first();
     await expect(amendment.getByRole('link', { name: 'Avenant avenant-mobilimel-2025' }).getAttribute('href')).resolves.toBe('#/amendments/avenant-mobilimel-2025');
     await expect(amendment.textContent()).resolves.toMatch(/proposé.*Porte à 90 000 € en 2025 le budget de MobilimEL\..*pas encore de décision de l'instance/);
+    expect((await ledger.get('/indicators?commitmentId=mobilimel')).body.items).toEqual([]);
+    await page.getByTestId('no-indicator').waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'commitment-mobilimel');
 
@@ -120,6 +122,12 @@ describeInBrowser('the web front: commitments (search, one commitment as of a da
     await page.getByText("Vous voyez l'engagement au 7 mai 2024, en vigueur à cette date.").waitFor();
     await expect(page.getByLabel('Date (saisie)').inputValue()).resolves.toBe('2024-05-07');
     await screenshot(page, 'commitment-mobilimel-as-of-signature');
+
+    // A commitment measured by an indicator: its actual against its target (GET /indicators?commitmentId=).
+    await page.goto(`${ledger.api.url}/#/commitments/areli-programme-emergence`);
+    const measured = page.locator('#commitment-indicators-table').getByRole('row', { name: /Jeunes bacheliers sélectionnés.*30 à 50 jeunes bacheliers/ });
+    await measured.first().waitFor();
+    await expect(measured.count()).resolves.toBe(1);
     await page.context().close();
   });
 

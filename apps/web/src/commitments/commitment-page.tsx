@@ -5,6 +5,8 @@ import { href, navigate } from '../shell/router';
 import { useSession } from '../shell/session';
 import type { TrailLine } from '../audit/audit-trail-page';
 import { Loading, Page, ProblemMessage } from '../ui/page';
+import { IndicatorChart } from '../overview/indicator-chart';
+import type { IndicatorsPage } from '../overview/overview-model';
 import { type CommitmentAsOf, type CommitmentRow, type CommitmentView, statusMessages, useEnjeuTitles, usePartyNames, viewOf } from './common';
 
 /** The contract's signature (the press kit of 7 May 2024): the first day of the slider. */
@@ -102,6 +104,9 @@ const messages = defineMessages({
     reportCount: (n: number) => (n === 0 ? 'Aucun compte rendu.' : n === 1 ? '1 compte rendu.' : `${n} comptes rendus.`),
     period: 'Période',
     evidence: (n: number) => (n === 0 ? 'sans pièce' : n === 1 ? '1 pièce justificative' : `${n} pièces justificatives`),
+    indicators: 'Indicateurs',
+    noIndicator: 'Aucun indicateur ne mesure cet engagement.',
+    indicatorChart: "Indicateurs de l'engagement : réalisé rapporté à la cible (100 % = cible atteinte)",
     amendments: 'Avenants et décisions',
     noAmendment: "Aucun avenant ne concerne cet engagement.",
     amendmentStatus: { proposed: 'proposé', approved: 'approuvé', rejected: 'rejeté', withdrawn: 'retiré', in_force: 'en vigueur' } as Record<string, string>,
@@ -185,6 +190,9 @@ const messages = defineMessages({
     reportCount: (n: number) => (n === 0 ? 'No report.' : n === 1 ? '1 report.' : `${n} reports.`),
     period: 'Period',
     evidence: (n: number) => (n === 0 ? 'no evidence' : n === 1 ? '1 supporting document' : `${n} supporting documents`),
+    indicators: 'Indicators',
+    noIndicator: 'No indicator measures this commitment.',
+    indicatorChart: "The commitment's indicators: actual as a share of the target (100 % = target met)",
     amendments: 'Amendments and decisions',
     noAmendment: 'No amendment concerns this commitment.',
     amendmentStatus: { proposed: 'proposed', approved: 'approved', rejected: 'rejected', withdrawn: 'withdrawn', in_force: 'in force' } as Record<string, string>,
@@ -292,6 +300,7 @@ export function CommitmentPage({ commitmentId, query }: { commitmentId: string; 
   const history = useApi<HistoryAnswer>(`${base}/history`, { clock, limit: 100, seq });
   const audit = useApi<{ items: AuditLine[]; nextCursor: number | null }>('/audit-trail', { streamId: `commitment-${commitmentId}`, limit: 500 });
   const amendments = useApi<{ items: AmendmentSummary[] }>('/amendments', { commitmentId, seq, limit: 200 });
+  const indicators = useApi<IndicatorsPage>('/indicators', { commitmentId, seq, limit: 200, ...(asOf && { asOf: asOf.instant, clock }) });
   const enjeux = useEnjeuTitles();
 
   const current = now.data;
@@ -472,6 +481,17 @@ export function CommitmentPage({ commitmentId, query }: { commitmentId: string; 
           </section>
         </>
       )}
+
+      <section aria-labelledby={`${ids}-indicators`}>
+        <h2 id={`${ids}-indicators`}>{m.indicators}</h2>
+        {indicators.error && <ProblemMessage problem={indicators.error} onRetry={indicators.reload} />}
+        {indicators.data &&
+          (indicators.data.items.length === 0 ? (
+            <p data-testid="no-indicator">{m.noIndicator}</p>
+          ) : (
+            <IndicatorChart id="commitment-indicators" title={m.indicatorChart} indicators={indicators.data.items} today={asOf?.day ?? new Date().toISOString().slice(0, 10)} />
+          ))}
+      </section>
 
       <section aria-labelledby={`${ids}-amendments`}>
         <h2 id={`${ids}-amendments`}>{m.amendments}</h2>

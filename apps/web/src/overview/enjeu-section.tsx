@@ -1,18 +1,14 @@
 import { useState } from 'react';
 import { useApi } from '../shell/api';
-import { formatDate, formatNumber, useMessages } from '../shell/i18n';
+import { useMessages } from '../shell/i18n';
 import { href } from '../shell/router';
-import { type Bar, BarChart } from '../ui/bar-chart';
 import { overviewMessages } from './overview-messages';
 import { Loading, ProblemMessage } from '../ui/page';
-import { type Ambition, type IndicatorPeriod, type IndicatorsPage, type OverviewEnjeu, periodToShow, shareOfTarget, statusesOf } from './overview-model';
+import { IndicatorChart } from './indicator-chart';
+import { type Ambition, type IndicatorsPage, type OverviewEnjeu, statusesOf } from './overview-model';
 
 /** Indicators drawn at a time: a contract may have thousands (GET /indicators pages them). */
 const INDICATORS_PER_PAGE = 50;
-
-function withUnit(value: number, unit: string | null): string {
-  return unit ? `${formatNumber(value)} ${unit}` : formatNumber(value);
-}
 
 /** One enjeu: its ambitions, its commitments by status (a link to them), its indicators on demand. */
 export function EnjeuSection({
@@ -97,7 +93,7 @@ function IndicatorPages({ enjeu, today, asOf }: { enjeu: OverviewEnjeu; today: s
           {m.indicatorsShown(first, first + items.length - 1, enjeu.indicators.total)}
         </p>
       )}
-      <IndicatorChart priority={enjeu.priority} indicators={items} today={today} />
+      <IndicatorChart id={`indicators-${enjeu.priority}`} title={m.indicatorChart(enjeu.priority)} indicators={items} today={today} />
       {(cursors.length > 0 || nextCursor) && (
         <nav aria-label={m.indicatorPages} className="pager">
           {cursors.length > 0 && (
@@ -114,26 +110,4 @@ function IndicatorPages({ enjeu, today, asOf }: { enjeu: OverviewEnjeu; today: s
       )}
     </>
   );
-}
-
-function IndicatorChart({ priority, indicators, today }: { priority: number; indicators: IndicatorsPage['items']; today: string }) {
-  const m = useMessages(overviewMessages);
-  const periodText = (p: IndicatorPeriod | undefined) => (p ? m.period(formatDate(p.period.start), formatDate(p.period.end)) : m.noPeriod);
-  const bars: Bar[] = indicators.map((indicator) => {
-    const p = periodToShow(indicator.periods, today);
-    const share = shareOfTarget(p);
-    const target = p?.target;
-    return {
-      label: `${indicator.title} — ${periodText(p)}`,
-      value: share ?? 0,
-      reference: target ? 100 : undefined,
-      text: p?.actual === null || p?.actual === undefined ? m.notMeasured : m.actualText(withUnit(p.actual, indicator.unit), share),
-      referenceText: target
-        ? target.upperValue !== null && target.upperValue !== target.value
-          ? m.range(formatNumber(target.value), withUnit(target.upperValue, indicator.unit))
-          : withUnit(target.value, indicator.unit)
-        : m.noTarget,
-    };
-  });
-  return <BarChart id={`indicators-${priority}`} title={m.indicatorChart(priority)} bars={bars} valueLabel={m.actual} referenceLabel={m.target} />;
 }
