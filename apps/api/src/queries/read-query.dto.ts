@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import type { AsOf } from '@mel/projections';
-import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, Matches, Max, Min } from 'class-validator';
 import { INSTANT_WITH_ZONE, IsInstantInRange, ToInteger } from '../shared/dto';
 
 /**
@@ -30,6 +30,22 @@ export class ReadQuery {
   @IsOptional()
   @IsIn(['effective', 'recorded'])
   clock?: 'effective' | 'recorded';
+}
+
+/** A read of a list paginated by an id cursor (`/commitments`, `/amendments`, `/indicators`). */
+export class IdPagedReadQuery extends ReadQuery {
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
+  after?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
+  @IsOptional()
+  @ToInteger()
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit?: number;
 }
 
 /** The calendar date (UTC) of a query: its asOf when it has one, otherwise today. */

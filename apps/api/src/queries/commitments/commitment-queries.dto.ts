@@ -2,11 +2,11 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ID_PATTERN } from '@mel/domain';
 import { ToInteger } from '../../shared/dto';
-import { ReadQuery } from '../read-query.dto';
+import { IdPagedReadQuery, ReadQuery } from '../read-query.dto';
 
 const STATUSES = ['draft', 'proposed', 'adopted', 'in_progress', 'suspended', 'completed', 'withdrawn', 'superseded'];
 
-export class ListCommitmentsQuery extends ReadQuery {
+export class ListCommitmentsQuery extends IdPagedReadQuery {
   @ApiPropertyOptional({
     description: 'Words to find in the title or the description (all of them; case and accents ignored)',
     example: 'mobilité jeunes',
@@ -59,19 +59,6 @@ export class ListCommitmentsQuery extends ReadQuery {
   @Min(2024)
   @Max(2030)
   horizon?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
-  after?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
 
 /** One commitment, now or as of a date on either clock. */

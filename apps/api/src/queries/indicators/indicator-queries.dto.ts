@@ -2,10 +2,10 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { ID_PATTERN } from '@mel/domain';
 import { ToInteger } from '../../shared/dto';
-import { ReadQuery } from '../read-query.dto';
+import { IdPagedReadQuery } from '../read-query.dto';
 
 /** The indicators of the contract and of its commitments, page by page. */
-export class ListIndicatorsQuery extends ReadQuery {
+export class ListIndicatorsQuery extends IdPagedReadQuery {
   @ApiPropertyOptional({ minimum: 1, maximum: 6, description: 'The enjeu the indicator measures' })
   @IsOptional()
   @ToInteger()
@@ -18,17 +18,4 @@ export class ListIndicatorsQuery extends ReadQuery {
   @IsOptional()
   @Matches(ID_PATTERN)
   commitmentId?: string;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,200}$/)
-  after?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50 })
-  @IsOptional()
-  @ToInteger()
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  limit?: number;
 }
