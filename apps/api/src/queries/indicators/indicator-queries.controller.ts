@@ -55,7 +55,7 @@ export class IndicatorQueriesController {
 }
 
 /** One period of an indicator as the API answers it. */
-export function presentPeriod(p: OverviewIndicatorPeriodRow) {
+function presentPeriod(p: OverviewIndicatorPeriodRow) {
   return {
     period: { start: p.periodStart, end: p.periodEnd },
     target: p.targetValue === null ? null : { value: p.targetValue, upperValue: p.targetUpperValue },
