@@ -1,5 +1,5 @@
 import { createContext, type FormEvent, type ReactNode, useContext, useState } from 'react';
-import type { CommandAnswer } from '../shell/api';
+import type { ApiProblem, CommandAnswer } from '../shell/api';
 import { useApi } from '../shell/api';
 import { defineMessages, formatDate, formatNumber, useMessages } from '../shell/i18n';
 import { href, navigate, useRoute } from '../shell/router';
@@ -220,6 +220,36 @@ function useCommand() {
   return { ...command, submit: (path: string, body: object, onDone: (answer: CommandAnswer) => void) => command.submit(path, { ...body, ...(effectiveAt && { effectiveAt }) }, onDone) };
 }
 
+/**
+ * The end of every step's form: the API's refusal that names no field of the form (or a field it does not
+ * show), then the submit button, which says the command is on its way while it is.
+ */
+function StepFooter({
+  command,
+  fields,
+  label,
+  wide,
+  secondary,
+}: {
+  command: { problem?: ApiProblem; busy: boolean };
+  fields: readonly string[];
+  label: string;
+  wide?: boolean;
+  secondary?: boolean;
+}) {
+  const m = useMessages(messages);
+  return (
+    <>
+      <FormProblem problem={command.problem} fields={fields} />
+      <div className={wide ? 'gov-submit' : undefined}>
+        <button type="submit" className={secondary ? 'secondary' : undefined} disabled={command.busy}>
+          {command.busy ? m.sending : label}
+        </button>
+      </div>
+    </>
+  );
+}
+
 type Step = 'agenda' | 'convene' | 'open' | 'attendance' | 'quorum' | 'motion' | 'vote' | 'decision' | 'close' | 'minutes';
 
 /**
@@ -383,12 +413,7 @@ function ActionButton({ path, label, hint, onDone }: { path: string; label: stri
   return (
     <form className="form" onSubmit={submit}>
       {hint && <p className="hint">{hint}</p>}
-      <FormProblem problem={command.problem} fields={[]} />
-      <div>
-        <button type="submit" disabled={command.busy}>
-          {command.busy ? m.sending : label}
-        </button>
-      </div>
+      <StepFooter command={command} fields={[]} label={label} />
     </form>
   );
 }
@@ -405,12 +430,7 @@ function AgendaItemForm({ path, next, onDone }: { path: string; next: string; on
     <form className="form" onSubmit={submit} noValidate>
       <TextField label={m.itemId} name="itemId" problem={command.problem} value={form.itemId} onChange={(e) => setForm({ ...form, itemId: e.target.value })} />
       <TextField label={m.itemTitle} name="title" problem={command.problem} value={form.title} onChange={(e) => setForm({ ...form, title: e.target.value })} />
-      <FormProblem problem={command.problem} fields={['itemId', 'title']} />
-      <div>
-        <button type="submit" className="secondary" disabled={command.busy}>
-          {command.busy ? m.sending : m.addItem}
-        </button>
-      </div>
+      <StepFooter command={command} fields={['itemId', 'title']} label={m.addItem} secondary />
     </form>
   );
 }
@@ -490,12 +510,7 @@ function AttendanceForm({ meeting, path, onDone }: { meeting: MeetingDetail; pat
           </tbody>
         </table>
       </ScrollTable>
-      <FormProblem problem={command.problem} fields={fields} />
-      <div className="gov-submit">
-        <button type="submit" disabled={command.busy}>
-          {command.busy ? m.sending : m.saveAttendance}
-        </button>
-      </div>
+      <StepFooter command={command} fields={fields} label={m.saveAttendance} wide />
     </form>
   );
 }
@@ -535,12 +550,7 @@ function MotionForm({ meeting, path, onDone }: { meeting: MeetingDetail; path: s
           </option>
         ))}
       </Select>
-      <FormProblem problem={command.problem} fields={['motionId', 'text', 'target', 'target.kind', 'target.id', 'agendaItemId']} />
-      <div>
-        <button type="submit" disabled={command.busy}>
-          {command.busy ? m.sending : m.tableMotion}
-        </button>
-      </div>
+      <StepFooter command={command} fields={['motionId', 'text', 'target', 'target.kind', 'target.id', 'agendaItemId']} label={m.tableMotion} />
     </form>
   );
 }
@@ -639,12 +649,7 @@ function VoteForm({ meeting, base, onDone }: { meeting: MeetingDetail; base: str
           />
         ))}
       </fieldset>
-      <FormProblem problem={command.problem} fields={fields} />
-      <div className="gov-submit">
-        <button type="submit" disabled={command.busy}>
-          {command.busy ? m.sending : m.saveVote}
-        </button>
-      </div>
+      <StepFooter command={command} fields={fields} label={m.saveVote} wide />
     </form>
   );
 }
@@ -686,12 +691,7 @@ function DecisionForm({ meeting, path, onDone }: { meeting: MeetingDetail; path:
         <option value="approved">{l.outcome.approved}</option>
         <option value="rejected">{l.outcome.rejected}</option>
       </Select>
-      <FormProblem problem={command.problem} fields={['motionId', 'decisionId', 'outcome']} />
-      <div>
-        <button type="submit" disabled={command.busy}>
-          {command.busy ? m.sending : m.saveDecision}
-        </button>
-      </div>
+      <StepFooter command={command} fields={['motionId', 'decisionId', 'outcome']} label={m.saveDecision} />
     </form>
   );
 }
@@ -716,12 +716,7 @@ function MinutesForm({ path, onDone }: { path: string; onDone: (answer: CommandA
         {(props) => <input {...props} type="file" onChange={(e) => void choose(e.target.files?.[0])} />}
       </Field>
       <TextField label={m.minutesSha256} name="minutesSha256" problem={command.problem} className="hash" value={hash} onChange={(e) => setHash(e.target.value.trim())} />
-      <FormProblem problem={command.problem} fields={['minutesSha256']} />
-      <div>
-        <button type="submit" disabled={command.busy}>
-          {command.busy ? m.sending : m.approveMinutes}
-        </button>
-      </div>
+      <StepFooter command={command} fields={['minutesSha256']} label={m.approveMinutes} />
     </form>
   );
 }
