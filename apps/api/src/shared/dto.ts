@@ -65,6 +65,11 @@ export class IdPipe implements PipeTransform<string, string> {
   }
 }
 
+/** The cursor of a list paginated by id (what readIdCursor reads back): the base64url of the last id. */
+export function idCursor(lastId: string): string {
+  return Buffer.from(lastId, 'utf8').toString('base64url');
+}
+
 /**
  * The id a list's cursor (`after`, the nextCursor of the previous page: an id in base64url) names;
  * anything else is refused (400), never handed to the database (which cannot hold a NUL, say).

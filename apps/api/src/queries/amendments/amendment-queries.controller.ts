@@ -4,7 +4,7 @@ import { notFound } from '@mel/domain';
 import { AmendmentRow, AmendmentSignatureRow, AmendmentTargetRow } from '@mel/projections';
 import type { EntityManager } from 'typeorm';
 import { ReadModels } from '../../read-models.module';
-import { IdPipe, readIdCursor } from '../../shared/dto';
+import { IdPipe, idCursor, readIdCursor } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
 import { AmendmentQuery, ListAmendmentsQuery } from './amendment-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
@@ -53,7 +53,7 @@ export class AmendmentQueriesController {
     if (query.after) builder.andWhere('a.amendment_id > :after', { after: readIdCursor(query.after) });
     const rows = await builder.getMany();
     const items = rows.slice(0, limit).map(summary);
-    const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].amendmentId, 'utf8').toString('base64url') : null;
+    const nextCursor = rows.length > limit ? idCursor(items[items.length - 1].amendmentId) : null;
     return { items, nextCursor };
   }
 

@@ -5,7 +5,7 @@ import { EVENT_STORE, type EventStore } from '@mel/event-store';
 import { CommitmentRow, stateAsOf } from '@mel/projections';
 import type { EntityManager } from 'typeorm';
 import { ReadModels } from '../../read-models.module';
-import { IdPipe, readIdCursor } from '../../shared/dto';
+import { IdPipe, idCursor, readIdCursor } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
 import { CommitmentAsOfQuery, ListCommitmentsQuery } from './commitment-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
@@ -44,7 +44,7 @@ export class CommitmentQueriesController {
     if (query.after) builder.andWhere('c.commitment_id > :after', { after: readIdCursor(query.after) });
     const rows = await builder.getMany();
     const items = rows.slice(0, limit).map(present);
-    const nextCursor = rows.length > limit ? Buffer.from(items[items.length - 1].commitmentId, 'utf8').toString('base64url') : null;
+    const nextCursor = rows.length > limit ? idCursor(items[items.length - 1].commitmentId) : null;
     return { items, nextCursor };
   }
 

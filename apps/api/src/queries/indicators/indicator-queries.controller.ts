@@ -3,10 +3,11 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { OverviewIndicatorPeriodRow, OverviewIndicatorRow } from '@mel/projections';
 import { type EntityManager, In } from 'typeorm';
 import { ReadModels } from '../../read-models.module';
-import { readIdCursor } from '../../shared/dto';
+import { idCursor, readIdCursor } from '../../shared/dto';
 import { awaitSeq } from '../read-your-writes';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
 import { CachedAnswer } from '../answer-cache';
+import { groupBy } from '../group-by';
 import { ListIndicatorsQuery } from './indicator-queries.dto';
 
 /**
@@ -42,14 +43,9 @@ export class IndicatorQueriesController {
           order: { indicatorId: 'ASC', periodStart: 'ASC', periodEnd: 'ASC' },
         })
       : [];
-    const periodsOf = new Map<string, OverviewIndicatorPeriodRow[]>();
-    for (const p of periods) {
-      const group = periodsOf.get(p.indicatorId);
-      if (group) group.push(p);
-      else periodsOf.set(p.indicatorId, [p]);
-    }
+    const periodsOf = groupBy(periods, (p) => p.indicatorId);
     const items = page.map((i) => ({ ...i, periods: (periodsOf.get(i.indicatorId) ?? []).map(presentPeriod) }));
-    const nextCursor = rows.length > limit ? Buffer.from(page[page.length - 1].indicatorId, 'utf8').toString('base64url') : null;
+    const nextCursor = rows.length > limit ? idCursor(page[page.length - 1].indicatorId) : null;
     return { items, nextCursor };
   }
 }

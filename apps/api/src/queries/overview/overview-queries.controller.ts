@@ -19,6 +19,7 @@ import { awaitSeq } from '../read-your-writes';
 import { DashboardQuery } from './overview-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
 import { CachedAnswer } from '../answer-cache';
+import { groupBy } from '../group-by';
 
 type Money = { committedCents: number; disbursedCents: number; spentCents: number };
 const COLUMN: Record<string, keyof Money> = { commitment: 'committedCents', disbursement: 'disbursedCents', expenditure: 'spentCents' };
@@ -166,16 +167,4 @@ export class OverviewQueriesController {
       money: [...years.values()].map((y) => ({ ...y, spentVsCommitted: y.committedCents ? y.spentCents / y.committedCents : null })),
     };
   }
-}
-
-/** The rows by key, each group in the rows' order. */
-function groupBy<T, K>(rows: T[], keyOf: (row: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const row of rows) {
-    const key = keyOf(row);
-    const group = groups.get(key);
-    if (group) group.push(row);
-    else groups.set(key, [row]);
-  }
-  return groups;
 }
