@@ -82,6 +82,35 @@ describe('the answer cache', () => {
     expect(forSecretary.text).toBe((await read('/governance/bodies')).text);
   });
 
+  it('answers a kept answer before Express, with the headers and bytes the router’s path gives', async () => {
+    const path = '/governance/meetings?limit=5';
+    expect((await read(path)).status).toBe(200);
+    expect((await read(path)).status).toBe(200); // kept, and the headers of such a request seen in the middleware
+    const express = ledger.api.app.getHttpAdapter().getInstance() as { handle: (...args: unknown[]) => void };
+    const handle = jest.spyOn(express, 'handle');
+    try {
+      const hits = cache().hits;
+      const first = await read(path);
+      expect(handle).not.toHaveBeenCalled();
+      // With an Origin header it takes Express's middleware (CORS looks at it): with no origin listed, CORS adds nothing.
+      const routed = await read(path, auditor, { origin: 'https://example.test' });
+      expect(handle).toHaveBeenCalledTimes(1);
+      expect(cache().hits).toBe(hits + 2);
+      expect(first.status).toBe(200);
+      expect(first.text).toBe(routed.text);
+      const comparable = (headers: Headers) => [...headers].filter(([name]) => !['date', 'x-ratelimit-remaining', 'x-ratelimit-reset'].includes(name));
+      expect(comparable(first.headers)).toEqual(comparable(routed.headers));
+      expect(first.headers.get('strict-transport-security')).toBeTruthy();
+      const notModified = await read(path, auditor, { 'if-none-match': first.headers.get('etag')! });
+      expect([notModified.status, notModified.text, handle.mock.calls.length]).toEqual([304, '', 1]);
+      // Without a token, the router answers (401).
+      expect((await read(path, null)).status).toBe(401);
+      expect(handle).toHaveBeenCalledTimes(2);
+    } finally {
+      handle.mockRestore();
+    }
+  });
+
   it('keeps no refusal and no answer that holds names', async () => {
     const { entries } = cache().size;
     expect((await read('/commitments?limit=0')).status).toBe(400);

@@ -8,6 +8,7 @@ import { json, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { serveWebFront } from './web/serve-web-front';
 import { answerFromCache } from './queries/answer-cache';
+import { openToAnyOrigin } from './shared/open-paths';
 import { BodyParseError, ProblemDetailsFilter, RequestFieldError, RequestValidationError, TYPE_BASE } from './shared/problem-details';
 
 /** Request bodies larger than this are refused with 413 before any work. */
@@ -95,9 +96,6 @@ function answerClientErrors(server: Server): void {
   });
 }
 
-/** Paths any web page may read (open data; the public verification of the ledger): CORS for any origin, without credentials. */
-const OPEN_TO_ANY_ORIGIN = /^\/(open-data|ledger)\//;
-
 /**
  * CORS (ADR 13): the open data and the ledger's public proofs to any origin (GET, no credentials); the
  * rest of the API only to the origins of LEDGER_CORS_ORIGINS (comma-separated, e.g. the web front's),
@@ -112,7 +110,7 @@ export function corsOptions(env: NodeJS.ProcessEnv = process.env): CorsOptionsDe
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) throw new Error(`LEDGER_CORS_ORIGINS: ${JSON.stringify(origin)} is not an origin such as https://contrat-de-ville.lillemetropole.fr`);
   }
   return (req: Request, callback: (error: Error | null, options: CorsOptions) => void) => {
-    if (req.method !== 'POST' && OPEN_TO_ANY_ORIGIN.test(req.path)) return callback(null, { origin: '*', methods: ['GET', 'HEAD'] });
+    if (openToAnyOrigin(req.method, req.path)) return callback(null, { origin: '*', methods: ['GET', 'HEAD'] });
     callback(null, { origin: origins.length > 0 ? origins : false, credentials: false, methods: ['GET', 'HEAD', 'POST'], allowedHeaders: ['Authorization', 'Content-Type', 'If-Match', 'Idempotency-Key'], exposedHeaders: ['ETag', 'Location', 'Retry-After'], maxAge: 600 });
   };
 }

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
-import { type CallHandler, type ExecutionContext, type INestApplication, Injectable, Module, type NestInterceptor, SetMetadata } from '@nestjs/common';
-import { APP_INTERCEPTOR, Reflector } from '@nestjs/core';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { type CallHandler, type ExecutionContext, Global, type INestApplication, Injectable, Module, type NestInterceptor, UseInterceptors } from '@nestjs/common';
 import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
 import { normalizeIp } from '@nestjs/throttler/dist/ip';
 import { TokenVerifier } from '@mel/application';
@@ -12,6 +12,7 @@ import { rateLimitPerMinute } from '../auth/auth.module';
 import { loggerOptions } from '../logger';
 import { ReadModels } from '../read-models.module';
 import { actorFrom } from '../shared/actor';
+import { openToAnyOrigin } from '../shared/open-paths';
 
 /**
  * Answers of reads kept as the bytes sent (ADR 15). A read model answer changes only when the projector
@@ -24,10 +25,10 @@ import { actorFrom } from '../shared/actor';
  * Only routes marked `@CachedAnswer()` are kept: reads of the read models whose answer depends on the
  * reader through their role alone (the role the AccessGuard allows or refuses). Answers that hold
  * personal data (display names, contacts: ADR 12) are never marked: names are looked up at each request,
- * so an erasure is effective at once whichever process made it.
+ * so an erasure is effective at once whichever process made it. The mark puts the interceptor that
+ * keeps the answers on those routes alone: the others (commands first) do not pay for an interceptor.
  */
-export const CACHED_ANSWER = 'ledger:cached-answer';
-export const CachedAnswer = () => SetMetadata(CACHED_ANSWER, true);
+export const CachedAnswer = () => UseInterceptors(AnswerCacheInterceptor);
 
 /** The bytes kept at most (LEDGER_ANSWER_CACHE_MB, 64 by default; 0 turns the cache off). */
 export function answerCacheBytes(env: NodeJS.ProcessEnv = process.env): number {
@@ -116,33 +117,116 @@ function keyOf(role: string, url: string): string {
 const BEARER = /^Bearer ([A-Za-z0-9_\-.~+/]+=*)$/;
 
 /** Whether If-None-Match names this ETag (weak comparison, RFC 9110 §13.1.2). */
-function notModified(request: Request, etag: string): boolean {
+function notModified(request: IncomingMessage, etag: string): boolean {
   const header = request.headers['if-none-match'];
   if (!header) return false;
   if (header.trim() === '*') return true;
   return header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
 
-function send(request: Request, response: Response, entry: Entry): void {
-  response.setHeader('ETag', entry.etag);
-  if (notModified(request, entry.etag)) {
-    response.statusCode = 304;
-    response.end();
-    return;
-  }
-  response.setHeader('Content-Type', 'application/json; charset=utf-8');
-  response.setHeader('Content-Length', entry.body.length);
-  response.end(entry.body);
+/** A header list as `writeHead` takes it: names and values in turn. */
+type RawHeaders = (string | number | string[])[];
+
+/** The headers a response holds so far, as `writeHead` takes them (names as they were set). */
+function headersOf(response: ServerResponse): RawHeaders {
+  // getRawHeaderNames (Node ≥ 15.13) keeps the names as set; @types/node does not declare it.
+  const names = (response as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames();
+  return names.flatMap((name) => [name, response.getHeader(name) as string | number | string[]]);
+}
+
+/** Whether a request carries a body (any GET with one goes to the router, which reads and judges it). */
+function carriesBody(request: IncomingMessage): boolean {
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 }
 
 /**
- * Kept answers, served before the router (configureApp mounts this after the security headers and CORS):
- * a GET whose answer is kept for its URL and its token's role is answered from the cache — once its
- * token is verified (the same verifier, the same rules) and the same rate limit counted (the same
- * storage, the same key as the ThrottlerGuard's) — and logged as the router's answers are when the
- * level logs requests. Anything else (no kept answer, no token or a token refused, the limit reached)
- * goes on to the router, which answers as always.
+ * Kept answers, served before the router (configureApp mounts `middleware` after the security headers
+ * and CORS, and `install` puts `first` before Express itself): a GET whose answer is kept for its URL
+ * and its token's role is answered from the cache — once its token is verified (the same verifier, the
+ * same rules) and the same rate limit counted (the same storage, the same key as the ThrottlerGuard's)
+ * — and logged as the router's answers are when the level logs requests. Anything else (no kept
+ * answer, no token or a token refused, the limit reached) goes on to the router, which answers as
+ * always.
+ *
+ * Before Express: a GET without body and without Origin header, once the middleware has seen one like
+ * it. Its headers are those the security headers and CORS gave the first such request in the middleware
+ * — what they give depends on whether the path is open to any origin and on the Origin header alone
+ * (openToAnyOrigin), so one list for each kind of path —, then the answer's own. It spares Express's
+ * routing and a dozen middleware calls to every kept answer; a request with an Origin header takes the
+ * middleware, where CORS looks at it.
  */
+class KeptAnswers {
+  private readonly requestLog?: (request: IncomingMessage, response: ServerResponse) => void;
+  private readonly limit = rateLimitPerMinute();
+  /** The headers of the security middleware and CORS for a GET without Origin: open paths, others. */
+  private readonly before = new Map<boolean, RawHeaders>();
+
+  constructor(
+    private readonly cache: AnswerCache,
+    private readonly verifier: TokenVerifier,
+    private readonly throttler: ThrottlerStorage,
+  ) {
+    const options = loggerOptions();
+    this.requestLog = pino(options).isLevelEnabled('info') ? pinoHttp(options) : undefined;
+  }
+
+  /** In Express, after the security headers and CORS. */
+  readonly middleware: RequestHandler = (request, response, next) => {
+    if (request.method === 'GET' && request.headers.origin === undefined && !carriesBody(request)) {
+      const open = openToAnyOrigin(request.method, request.originalUrl);
+      if (!this.before.has(open)) this.before.set(open, headersOf(response));
+    }
+    this.serve(request, response, request.ip ?? '', [], next);
+  };
+
+  /** Puts `first` before Express on the server's requests. */
+  install(server: Server): void {
+    const listeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
+    if (listeners.length !== 1) return; // not the server Nest made: left as it is
+    const [express] = listeners;
+    server.removeListener('request', express);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => this.first(request, response, () => express(request, response)));
+  }
+
+  private first(request: IncomingMessage, response: ServerResponse, next: () => void): void {
+    const before = request.method === 'GET' && request.headers.origin === undefined && !carriesBody(request) ? this.before.get(openToAnyOrigin('GET', request.url ?? '')) : undefined;
+    if (!before) return next();
+    // Express's request.ip, without a trusted proxy: the peer's address.
+    this.serve(request, response, request.socket.remoteAddress ?? '', before, next);
+  }
+
+  private serve(request: IncomingMessage, response: ServerResponse, ip: string, before: RawHeaders, next: (error?: unknown) => void): void {
+    if (request.method !== 'GET' || this.cache.maxBytes === 0) return next();
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
+    if (!match) return next();
+    const url = (request as { originalUrl?: string }).originalUrl ?? request.url ?? '';
+    this.verifier
+      .verify(match[1])
+      .then(
+        async (actor) => {
+          const entry = this.cache.get(keyOf(actor.role, url));
+          if (!entry) return next();
+          const key = hash('sha256', `${entry.route}-default-${normalizeIp(ip)}`, 'hex');
+          const { totalHits, timeToExpire, isBlocked } = await this.throttler.increment(key, 60_000, this.limit, 0, 'default');
+          if (isBlocked) return next(); // the guard counts it again and answers 429
+          this.requestLog?.(request, response);
+          this.cache.hits++;
+          const headers: RawHeaders = [...before, 'X-RateLimit-Limit', this.limit, 'X-RateLimit-Remaining', Math.max(0, this.limit - totalHits), 'X-RateLimit-Reset', timeToExpire, 'ETag', entry.etag];
+          if (notModified(request, entry.etag)) {
+            response.writeHead(304, headers).end();
+            return;
+          }
+          headers.push('Content-Type', 'application/json; charset=utf-8', 'Content-Length', entry.body.length);
+          response.writeHead(200, headers).end(entry.body);
+        },
+        () => next(),
+      )
+      .catch(next);
+  }
+}
+
+/** The kept answers' middleware for Express, and the listener put before Express on the server (see KeptAnswers). */
 export function answerFromCache(app: INestApplication): RequestHandler {
   let cache: AnswerCache;
   try {
@@ -150,37 +234,9 @@ export function answerFromCache(app: INestApplication): RequestHandler {
   } catch {
     return (_request, _response, next) => next(); // an application without the cache (some tests)
   }
-  const verifier = app.get(TokenVerifier);
-  const throttler = app.get<ThrottlerStorage>(getStorageToken());
-  const limit = rateLimitPerMinute();
-  const options = loggerOptions();
-  const requestLog = pino(options).isLevelEnabled('info') ? pinoHttp(options) : undefined;
-  return (request, response, next) => {
-    if (request.method !== 'GET' || cache.maxBytes === 0) return next();
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? BEARER.exec(header.trim()) : null;
-    if (!match) return next();
-    verifier
-      .verify(match[1])
-      .then(
-        async (actor) => {
-          const entry = cache.get(keyOf(actor.role, request.originalUrl));
-          if (!entry) return next();
-          const tracker = normalizeIp(request.ip ?? '');
-          const key = hash('sha256', `${entry.route}-default-${tracker}`, 'hex');
-          const { totalHits, timeToExpire, isBlocked } = await throttler.increment(key, 60_000, limit, 0, 'default');
-          if (isBlocked) return next(); // the guard counts it again and answers 429
-          requestLog?.(request, response);
-          response.setHeader('X-RateLimit-Limit', limit);
-          response.setHeader('X-RateLimit-Remaining', Math.max(0, limit - totalHits));
-          response.setHeader('X-RateLimit-Reset', timeToExpire);
-          cache.hits++;
-          send(request, response, entry);
-        },
-        () => next(),
-      )
-      .catch(next);
-  };
+  const kept = new KeptAnswers(cache, app.get(TokenVerifier), app.get<ThrottlerStorage>(getStorageToken()));
+  kept.install(app.getHttpServer() as Server);
+  return kept.middleware;
 }
 
 /**
@@ -192,19 +248,10 @@ export class AnswerCacheInterceptor implements NestInterceptor {
   constructor(
     private readonly cache: AnswerCache,
     private readonly readModels: ReadModels,
-    private readonly reflector: Reflector,
   ) {}
 
-  /** Whether a handler is marked, looked up once per handler. */
-  private readonly marked = new WeakMap<object, boolean>();
-  private cached(handler: object): boolean {
-    let marked = this.marked.get(handler);
-    if (marked === undefined) this.marked.set(handler, (marked = this.reflector.get<boolean>(CACHED_ANSWER, handler as never) === true));
-    return marked;
-  }
-
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || !this.cached(context.getHandler())) return next.handle();
+    if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<Request>();
     const response = context.switchToHttp().getResponse<Response>();
     if (request.method !== 'GET') return next.handle();
@@ -226,9 +273,14 @@ export class AnswerCacheInterceptor implements NestInterceptor {
   }
 }
 
-/** The answer cache: its store and the interceptor that fills it (configureApp answers from it: answerFromCache). */
+/**
+ * The answer cache: its store and the interceptor that fills it, put on the marked routes by
+ * `@CachedAnswer()` (configureApp answers from it: answerFromCache). Global: the marked routes are in
+ * several modules.
+ */
+@Global()
 @Module({
-  providers: [AnswerCache, { provide: APP_INTERCEPTOR, useClass: AnswerCacheInterceptor }],
-  exports: [AnswerCache],
+  providers: [AnswerCache, AnswerCacheInterceptor],
+  exports: [AnswerCache, AnswerCacheInterceptor],
 })
 export class AnswerCacheModule {}
