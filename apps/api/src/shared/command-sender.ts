@@ -32,9 +32,12 @@ export class CommandSender {
       new ExecuteDomainCommand(decider as Decider<unknown, DomainEvent, unknown>, aggregateId, structuredClone(command), {
         ifMatch: ifMatch(request),
         idempotencyKey: key,
-        requestSha256: createHash('sha256')
-          .update(`${request.method} ${request.originalUrl}\n${canonicalize(request.body ?? null)}`)
-          .digest('hex'),
+        // What a reused key is compared with: only a keyed request needs it.
+        ...(key !== undefined && {
+          requestSha256: createHash('sha256')
+            .update(`${request.method} ${request.originalUrl}\n${canonicalize(request.body ?? null)}`)
+            .digest('hex'),
+        }),
         correlationId: header(request, 'x-correlation-id'),
       }),
     );
