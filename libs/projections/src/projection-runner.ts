@@ -201,9 +201,12 @@ export class ProjectionRunner {
           await unit.tables.flush(manager, schema);
           unit.tables.useLoader(null);
           applied.push({ name: projection.name, tables: unit.tables });
-          await manager.query('UPDATE projections.checkpoints SET seq = $3, updated_at = now() WHERE version = $1 AND projection = $2', [
+        }
+        // The checkpoints of the projections that applied the batch, in one statement of the same transaction.
+        if (applied.length > 0) {
+          await manager.query('UPDATE projections.checkpoints SET seq = $3, updated_at = now() WHERE version = $1 AND projection = ANY($2)', [
             this.version,
-            projection.name,
+            applied.map((a) => a.name),
             to,
           ]);
         }
