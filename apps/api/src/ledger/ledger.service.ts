@@ -175,7 +175,8 @@ export class LedgerService implements OnApplicationBootstrap, BeforeApplicationS
           batch.push(more.value);
           pending = ask();
         }
-        await this.tree.extend();
+        // Up to the batch's last event: what came after it is the next batch's (no query for the head).
+        await this.tree.extend({ upTo: batch[batch.length - 1].seq });
         const closed = batch.filter((event) => event.type === 'MeetingClosed').map(meetingIdOf);
         if (closed.length > 0) await this.sign(`meeting-closed:${closed.join(',')}`);
         healthy();

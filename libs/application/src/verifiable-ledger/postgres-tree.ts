@@ -85,8 +85,12 @@ export class PostgresTree {
             }
           }
           if (rows.length === 0) throw new Error(`the log has no event at seq ${size + 1} although its head is ${head}`);
-          await client.query('INSERT INTO ledger.tree_nodes (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[])', [levels, indexes, hashes]);
-          await client.query('UPDATE ledger.tree_head SET size = $1, updated_at = now()', [builder.size]);
+          // The new nodes and the new size in one statement (a data-modifying WITH runs whole).
+          await client.query(
+            `WITH nodes AS (INSERT INTO ledger.tree_nodes (level, idx, hash) SELECT * FROM unnest($1::smallint[], $2::bigint[], $3::bytea[]))
+             UPDATE ledger.tree_head SET size = $4, updated_at = now()`,
+            [levels, indexes, hashes, builder.size],
+          );
           await client.query('COMMIT');
           this.builder = builder;
           options.onBatch?.(builder.size, head);
