@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import { serveWebFront } from './web/serve-web-front';
 import { answerFromCache } from './queries/answer-cache';
 import { openToAnyOrigin } from './shared/open-paths';
+import { carriesBody } from './shared/request-body';
 import { BodyParseError, ProblemDetailsFilter, RequestFieldError, RequestValidationError, TYPE_BASE } from './shared/problem-details';
 
 /** Request bodies larger than this are refused with 413 before any work. */
@@ -59,11 +60,6 @@ class RequestValidationPipe extends ValidationPipe {
 
 /** The one route whose body may be other than JSON: a witness's cosigned note, as text (its controller reads it). */
 const TEXT_BODY_ROUTE = /^\/ledger\/checkpoints\/[^/]+\/cosignatures$/;
-
-/** Whether a request carries a body (what body-parser's hasBody says, less an empty Content-Length: 0). */
-function carriesBody(req: Request): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
-}
 
 /**
  * What Node's HTTP parser refuses before any route is reached (a request line or headers over its

@@ -13,6 +13,7 @@ import { loggerOptions } from '../logger';
 import { ReadModels } from '../read-models.module';
 import { actorFrom } from '../shared/actor';
 import { openToAnyOrigin } from '../shared/open-paths';
+import { carriesBody } from '../shared/request-body';
 
 /**
  * Answers of reads kept as the bytes sent (ADR 15). A read model answer changes only when the projector
@@ -132,11 +133,6 @@ function headersOf(response: ServerResponse): RawHeaders {
   // getRawHeaderNames (Node ≥ 15.13) keeps the names as set; @types/node does not declare it.
   const names = (response as unknown as { getRawHeaderNames(): string[] }).getRawHeaderNames();
   return names.flatMap((name) => [name, response.getHeader(name) as string | number | string[]]);
-}
-
-/** Whether a request carries a body (any GET with one goes to the router, which reads and judges it). */
-function carriesBody(request: IncomingMessage): boolean {
-  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 }
 
 /**
