@@ -175,8 +175,9 @@ export class LedgerService implements OnApplicationBootstrap, BeforeApplicationS
           batch.push(more.value);
           pending = ask();
         }
-        // Up to the batch's last event: what came after it is the next batch's (no query for the head).
-        await this.tree.extend({ upTo: batch[batch.length - 1].seq });
+        // Up to the batch's last event, from the batch's own leaves: what came after it is the next
+        // batch's (no query for the head, none for the leaves).
+        await this.tree.extend({ upTo: batch[batch.length - 1].seq, leaves: batch });
         const closed = batch.filter((event) => event.type === 'MeetingClosed').map(meetingIdOf);
         if (closed.length > 0) await this.sign(`meeting-closed:${closed.join(',')}`);
         healthy();

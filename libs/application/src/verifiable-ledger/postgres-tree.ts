@@ -11,6 +11,11 @@ export interface ExtendOptions {
   /** Stop at this size (default: the store's head). */
   upTo?: number;
   onBatch?: (size: number, head: number) => void;
+  /**
+   * Leaves the caller already holds, in seq order (a subscription's batch): those from the tree's size
+   * on are used instead of reading them again. The rest, if any, are read as always.
+   */
+  leaves?: readonly { seq: number; leafHash: Buffer }[];
 }
 
 /**
@@ -65,14 +70,16 @@ export class PostgresTree {
             return size;
           }
           const builder = this.builder?.size === size ? this.builder : await resume(client, size, this.leaves);
-          const rows = this.leaves
-            ? (await this.leaves.readAll(size, Math.min(batchSize, head - size))).map((e) => ({ seq: e.seq, leaf_hash: e.leafHash }))
-            : (
-                await client.query<{ seq: string; leaf_hash: Buffer }>(
-                  'SELECT seq, leaf_hash FROM event_store.events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
-                  [size, head, batchSize],
-                )
-              ).rows;
+          const rows =
+            givenLeaves(options.leaves, size, head, batchSize) ??
+            (this.leaves
+              ? (await this.leaves.readAll(size, Math.min(batchSize, head - size))).map((e) => ({ seq: e.seq, leaf_hash: e.leafHash }))
+              : (
+                  await client.query<{ seq: string; leaf_hash: Buffer }>(
+                    'SELECT seq, leaf_hash FROM event_store.events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3',
+                    [size, head, batchSize],
+                  )
+                ).rows);
           const levels: number[] = [];
           const indexes: string[] = [];
           const hashes: Buffer[] = [];
@@ -104,6 +111,13 @@ export class PostgresTree {
       client.release();
     }
   }
+}
+
+/** The given leaves from `size + 1` to `head` (at most `batchSize`), if they start there. */
+function givenLeaves(leaves: ExtendOptions['leaves'], size: number, head: number, batchSize: number): { seq: number; leaf_hash: Buffer }[] | undefined {
+  const from = leaves?.filter((leaf) => leaf.seq > size && leaf.seq <= head).slice(0, batchSize);
+  if (!from?.length || from[0].seq !== size + 1) return undefined;
+  return from.map((leaf) => ({ seq: leaf.seq, leaf_hash: leaf.leafHash }));
 }
 
 /** The frontier at `size`, from the stored nodes of the root plan. */

@@ -59,6 +59,46 @@ describe('the Merkle tree and checkpoints in PostgreSQL', () => {
     await expect(fetchRoot(tree.fetch, memory.size + 1)).rejects.toThrow(/not in the stored tree/);
   });
 
+  it('extends from the leaves it is given (a subscription’s batch) without reading them, the same tree as from the store', async () => {
+    const other = await createTestDatabase();
+    const otherStore = new PostgresEventStore({ connectionString: other.appUrl });
+    const otherPool = new Pool({ connectionString: other.appUrl, max: 2 });
+    try {
+      await runSeed(otherStore, loadMelSeed(projectRoot));
+      const head = await otherStore.head();
+      const half = Math.floor(head / 2);
+      // The statements the tree sends, through a pool that records them.
+      const statements: string[] = [];
+      const recording = Object.create(otherPool) as Pool;
+      recording.connect = (async () => {
+        const client = await otherPool.connect();
+        const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+        client.query = ((...args: unknown[]) => (statements.push(String(args[0])), query(...args))) as typeof client.query;
+        return client;
+      }) as typeof otherPool.connect;
+      const tree = new PostgresTree(recording);
+      expect(await tree.extend({ upTo: half })).toBe(half);
+      expect(statements.some((sql) => sql.includes('SELECT seq, leaf_hash'))).toBe(true);
+      statements.length = 0;
+      // A batch that starts past the tree's size is not used: the gap's leaves are read.
+      const late = await otherStore.readAll(half + 5, 10);
+      expect(await tree.extend({ upTo: half + 15, leaves: late })).toBe(half + 15);
+      expect(statements.some((sql) => sql.includes('SELECT seq, leaf_hash'))).toBe(true);
+      statements.length = 0;
+      const batch = await otherStore.readAll(half + 15, head);
+      expect(await tree.extend({ upTo: head, leaves: batch })).toBe(head);
+      expect(statements.filter((sql) => sql.includes('SELECT seq, leaf_hash') || sql.includes('max(seq)'))).toEqual([]);
+      const memory = new MemoryTree();
+      for (const { canonical } of await otherStore.readAll(0, head)) memory.appendEntry(canonical);
+      const stored = new PostgresTree(otherPool); // the nodes as stored, read without the recording pool
+      for (const size of [half, half + 15, head]) expect(await fetchRoot(stored.fetch, size)).toEqual(memory.root(size));
+    } finally {
+      await otherPool.end();
+      await otherStore.close();
+      await other.drop();
+    }
+  });
+
   it('lets two processes extend the tree at once, each node stored once', async () => {
     await store.append('party-extra', [{ type: 'PartyRegistered', schemaVersion: 1, data: { partyId: 'extra' }, occurredAt: '2025-01-01T00:00:00Z', actor }], { expectedVersion: 0 });
     const [a, b] = [new PostgresTree(pool), new PostgresTree(pool)];
