@@ -1,4 +1,4 @@
-import { DatabaseClock } from './database-clock';
+import { DatabaseClock, TIGHT_ROUND_TRIP_MS } from './database-clock';
 
 describe('DatabaseClock: the estimate of the database clock between snapshot reads', () => {
   it('takes the database clock as read when the query was sent, so a stalled answer does not make it lag', () => {
@@ -32,5 +32,15 @@ describe('DatabaseClock: the estimate of the database clock between snapshot rea
 
   it('starts with no offset before any sample', () => {
     expect(new DatabaseClock().now(42)).toBe(42);
+  });
+
+  it('is tight only from a sample of a short round trip, under a minute old', () => {
+    const clock = new DatabaseClock();
+    expect(clock.tight(TIGHT_ROUND_TRIP_MS, 0)).toBe(false); // no sample yet
+    clock.sample(1_000, 1_000, 1_250); // a stalled answer: the estimate may be 250 ms ahead
+    expect(clock.tight(TIGHT_ROUND_TRIP_MS, 1_300)).toBe(false);
+    clock.sample(2_000, 2_000, 2_000 + TIGHT_ROUND_TRIP_MS);
+    expect(clock.tight(TIGHT_ROUND_TRIP_MS, 2_100)).toBe(true);
+    expect(clock.tight(TIGHT_ROUND_TRIP_MS, 2_000 + TIGHT_ROUND_TRIP_MS + 60_001)).toBe(false); // a minute old
   });
 });

@@ -249,7 +249,8 @@ export class PostgresEventStore implements EventStore {
     const streamIds = [...new Set(requests.map((r) => r.streamId))];
     const suppliedIds = requests.flatMap((r) => r.events.filter((e) => e.idSupplied).map((e) => e.eventId));
     const known = this.known;
-    if (known && suppliedIds.length === 0 && streamIds.every((id) => known.versions.has(id))) {
+    // From memory only while the clock's estimate is tight (DatabaseClock.tight): else the snapshot samples it again.
+    if (known && suppliedIds.length === 0 && streamIds.every((id) => known.versions.has(id)) && this.databaseClock.tight()) {
       return {
         head: known.head,
         lastRecordedMs: known.lastRecordedMs,

@@ -1,8 +1,10 @@
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/test-database';
+import { TIGHT_ROUND_TRIP_MS } from './database-clock';
 import { PostgresEventStore } from './postgres-event-store';
 
 /**
- * recordedAt is the store's clock when the event was written: never before the append was asked. This
+ * recordedAt is the store's clock when the event was written: never before the append was asked, nor
+ * after it was answered (but for the estimate's bound, TIGHT_ROUND_TRIP_MS). This
  * process may stall (garbage collection, a long synchronous task) while a snapshot query is in flight;
  * the stall must not be taken for the database's clock being behind this process's.
  */
@@ -27,8 +29,9 @@ describe('PostgreSQL event store: the recorded clock', () => {
   };
   const tick = () => new Promise((resolve) => setImmediate(resolve));
 
-  it('records every append at or after the instant it was asked, across stalls during snapshot reads', async () => {
+  it('records every append between the instant it was asked and its answer, across stalls during snapshot reads', async () => {
     const late: string[] = [];
+    const early: string[] = [];
     for (let round = 0; round < 5; round++) {
       const stream = `commitment-stalled-${round}`;
       // An unknown stream: the store reads a snapshot (and the database's clock) for it.
@@ -40,10 +43,14 @@ describe('PostgreSQL event store: the recorded clock', () => {
       for (let k = 1; k <= 3; k++) {
         const asked = Date.now();
         const result = await store.append(stream, [event], { expectedVersion: k });
+        const answered = Date.now();
         if (Date.parse(result.recordedAt) < asked) late.push(`${stream}@${k}: ${result.recordedAt} < ${new Date(asked).toISOString()}`);
+        // Nor later than its answer, but for the estimate's bound: the stalled sample (250 ms) is not used alone.
+        if (Date.parse(result.recordedAt) > answered + TIGHT_ROUND_TRIP_MS) early.push(`${stream}@${k}: ${result.recordedAt} > ${new Date(answered).toISOString()}`);
       }
     }
     expect(late).toEqual([]);
+    expect(early).toEqual([]);
   });
 
   it('keeps recordedAt never decreasing along the log', async () => {
