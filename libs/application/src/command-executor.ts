@@ -38,11 +38,11 @@ const MAX_ATTEMPTS = 5;
 /** Aggregate states kept between commands, by default (see CommandExecutor). */
 export const KEPT_STATES = 5_000;
 
-/** The state of a stream at a version, with the id of the event at that version. */
+/** The state of a stream at a version (≥ 1), with the id of the event at that version. */
 interface KeptState {
   state: unknown;
   version: number;
-  lastEventId?: string;
+  lastEventId: string;
 }
 
 /**
@@ -125,7 +125,7 @@ export class CommandExecutor {
   /** The stream's state now: from the kept state and the events after it, or from the whole stream. */
   private async current(decider: AnyDecider, streamId: string, whole: boolean): Promise<{ state: unknown; version: number; stored?: EventEnvelope[] }> {
     const kept = whole || this.keptStates === 0 ? undefined : this.kept.get(streamId);
-    if (kept?.lastEventId) {
+    if (kept) {
       const since = await this.store.readStream(streamId, { fromVersion: kept.version });
       if (since.length > 0 && since[0].eventId === kept.lastEventId && since[0].streamVersion === kept.version) {
         let state = kept.state;
@@ -135,11 +135,13 @@ export class CommandExecutor {
     }
     const stored = await this.store.readStream(streamId);
     const state = fold(decider, stored.map(toRecorded));
-    return { ...this.keep(streamId, { state, version: stored.length, lastEventId: stored[stored.length - 1]?.eventId }), stored };
+    // An empty stream is not kept: it is read again, one query either way.
+    if (stored.length === 0) return { state, version: 0, stored };
+    return { ...this.keep(streamId, { state, version: stored.length, lastEventId: stored[stored.length - 1].eventId }), stored };
   }
 
   private keep(streamId: string, entry: KeptState): KeptState {
-    if (this.keptStates === 0 || entry.version === 0) return entry; // an empty stream is read again: one query either way
+    if (this.keptStates === 0) return entry;
     this.kept.delete(streamId);
     this.kept.set(streamId, entry);
     if (this.kept.size > this.keptStates) this.kept.delete(this.kept.keys().next().value!);
