@@ -13,6 +13,7 @@ import type { EventStore, SubscribeOptions } from '../event-store';
 import { type Outcome, planBatch, type StoreSnapshot } from '../plan-batch';
 import { AppendNotifier } from './append-notifier';
 import { DatabaseClock } from './database-clock';
+import { RecentAppends } from './recent-appends';
 
 export interface PostgresEventStoreOptions {
   /** Connection string of the application role (ledger_app). */
@@ -36,6 +37,8 @@ interface Pending {
 const MAX_ATTEMPTS = 100;
 /** Stream versions remembered between batches (see KnownState). */
 const KNOWN_STREAMS = 10_000;
+/** Events of this store's own last appends kept for its subscribers (see RecentAppends). */
+const RECENT_EVENTS = 10_000;
 
 /**
  * What this process knows of the store after its last batch: exact while nobody else has appended,
@@ -68,6 +71,11 @@ export class PostgresEventStore implements EventStore {
   private known?: KnownState;
   /** The database's clock, as estimated from the snapshot reads. */
   private readonly databaseClock = new DatabaseClock();
+  /** This store's own last appends, kept while someone subscribes (ADR 18). */
+  private readonly recent = new RecentAppends(RECENT_EVENTS);
+  private subscribers = 0;
+  /** Set while append_batch runs, settled once its batch is in `recent`: its NOTIFY may arrive first. */
+  private appending?: Promise<void>;
   private readonly onError: (error: Error) => void;
 
   constructor(private readonly options: PostgresEventStoreOptions) {
@@ -123,23 +131,52 @@ export class PostgresEventStore implements EventStore {
     return rows.map((row) => ({ ...parseEnvelope(row.canonical), canonical: row.canonical, leafHash: row.leaf_hash }));
   }
 
+  /**
+   * Every event from `afterSeq + 1` on, in seq order, as they commit. Events this store appended itself
+   * come from memory (RecentAppends); the table is read for the rest: at first, when a notified head is
+   * beyond the position, after the listener (re)connected, and when no notification came for
+   * pollIntervalMs (ADR 18).
+   */
   async *subscribe(afterSeq: number, options: SubscribeOptions = {}): AsyncGenerator<StoredEvent> {
     const batchSize = options.batchSize ?? 1000;
     const signal = options.signal;
     let position = afterSeq;
-    while (!signal?.aborted && !this.closed) {
-      const mark = this.notifier.mark();
-      const events = await this.readAll(position, batchSize);
-      for (const event of events) {
-        if (event.seq !== position + 1) {
-          // Cannot happen while commit order is seq order; if it ever does, stop rather than skip.
-          throw new Error(`event store subscription expected seq ${position + 1} and read ${event.seq}`);
+    let mustRead = true;
+    let epoch = this.notifier.epoch;
+    this.subscribers++;
+    try {
+      while (!signal?.aborted && !this.closed) {
+        const mark = this.notifier.mark();
+        if (this.notifier.epoch !== epoch) {
+          epoch = this.notifier.epoch;
+          mustRead = true;
         }
-        position = event.seq;
-        yield event;
-        if (signal?.aborted) return;
+        let events = this.recent.after(position, batchSize);
+        if (events.length === 0 && this.appending && this.notifier.head > position) {
+          // The notification of this store's own batch can come before append_batch's answer: wait for it.
+          await this.appending;
+          events = this.recent.after(position, batchSize);
+        }
+        const fromTable = events.length === 0 && (mustRead || this.notifier.head > position);
+        if (fromTable) {
+          mustRead = false;
+          events = await this.readAll(position, batchSize);
+        }
+        for (const event of events) {
+          if (event.seq !== position + 1) {
+            // Cannot happen while commit order is seq order; if it ever does, stop rather than skip.
+            throw new Error(`event store subscription expected seq ${position + 1} and read ${event.seq}`);
+          }
+          position = event.seq;
+          yield event;
+          if (signal?.aborted) return;
+        }
+        // A full batch, or events from memory: there may be more already.
+        if (events.length === batchSize || (!fromTable && events.length > 0)) continue;
+        if (!(await this.notifier.wait(mark, this.pollIntervalMs, signal))) mustRead = true;
       }
-      if (events.length < batchSize) await this.notifier.wait(mark, this.pollIntervalMs, signal);
+    } finally {
+      if (--this.subscribers === 0) this.recent.clear();
     }
   }
 
@@ -225,13 +262,26 @@ export class PostgresEventStore implements EventStore {
           }
           return plan.outcomes;
         }
-        const { rows } = await client.query('SELECT event_store.append_batch($1, $2) AS head', [
-          snapshot.head,
-          plan.entries.join('\n'),
-        ]);
-        if (Number(rows[0].head) === snapshot.head) {
-          this.remember(snapshot.head + plan.entries.length, plan.recordedAtMs, plan.versions);
-          return plan.outcomes;
+        let appended!: () => void;
+        this.appending = new Promise((resolve) => (appended = resolve));
+        try {
+          const { rows } = await client.query('SELECT event_store.append_batch($1, $2) AS head', [
+            snapshot.head,
+            plan.entries.join('\n'),
+          ]);
+          if (Number(rows[0].head) === snapshot.head) {
+            const head = snapshot.head + plan.entries.length;
+            this.remember(head, plan.recordedAtMs, plan.versions);
+            // Committed: this process's subscribers take the batch from memory, without waiting for NOTIFY.
+            if (this.subscribers > 0) {
+              this.recent.add(snapshot.head + 1, plan.entries);
+              this.notifier.advance(head);
+            }
+            return plan.outcomes;
+          }
+        } finally {
+          this.appending = undefined;
+          appended();
         }
         this.known = undefined; // another process appended: compose again from a fresh snapshot
       }
