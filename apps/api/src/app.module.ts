@@ -13,7 +13,7 @@ import { HealthModule } from './health/health.module';
 import { IndicatorsModule } from './indicators/indicators.module';
 import { InfrastructureModule } from './infrastructure.module';
 import { LedgerModule } from './ledger/ledger.module';
-import { loggerOptions } from './logger';
+import { loggerOptions, logsEachRequest } from './logger';
 import { MeetingsModule } from './meetings/meetings.module';
 import { PartiesModule } from './parties/parties.module';
 import { AnswerCacheModule } from './queries/answer-cache';
@@ -27,7 +27,8 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        LoggerModule.forRoot({ pinoHttp: loggerOptions() }),
+        // Per-request logging (pino-http) only where requests are logged (see logsEachRequest).
+        LoggerModule.forRoot({ pinoHttp: loggerOptions(), ...(logsEachRequest() ? {} : { forRoutes: [] }) }),
         InfrastructureModule.forRoot(database),
         AuthModule,
         CommandsModule,

@@ -10,6 +10,18 @@ export function loggerOptions(): LoggerOptions & { redact: string[] } {
   };
 }
 
+/**
+ * Whether each request is logged (pino-http, at info). Above info (LOG_LEVEL=warn, as under load)
+ * nothing per request is written, so pino-http is not installed: it would still bind a serialised,
+ * redacted copy of every request to a child logger and run the handling in an AsyncLocalStorage, about
+ * a tenth of a cheap request's CPU, for lines never written. The ProblemDetailsFilter names the request
+ * of a 5xx itself.
+ */
+export function logsEachRequest(level: string = loggerOptions().level ?? 'info'): boolean {
+  const value = pino.levels.values[level];
+  return value !== undefined && value <= pino.levels.values.info;
+}
+
 export function bootstrapLogger() {
   return pino(loggerOptions());
 }

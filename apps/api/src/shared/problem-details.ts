@@ -10,7 +10,7 @@ import {
 import { DomainRuleError } from '@mel/domain';
 import { EventIdConflictError, InvalidAppendError, WrongExpectedVersionError } from '@mel/event-store';
 import type { ValidationError } from 'class-validator';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { IdempotencyKeyReusedError } from './idempotency';
 import { StaleVersionError } from '@mel/application';
 
@@ -145,7 +145,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = this.toProblem(exception);
     if (typeof problem.retryAfterSeconds === 'number') response.setHeader('Retry-After', String(problem.retryAfterSeconds));
     if (problem.status === 401) response.setHeader('WWW-Authenticate', `Bearer realm="ledger"${problem.rule === 'ActorMustBeIdentified' ? '' : ', error="invalid_token"'}`);
-    if (problem.status >= 500 && problem.status !== 503) this.logger.error(exception instanceof Error ? exception.stack ?? exception.message : String(exception));
+    if (problem.status >= 500 && problem.status !== 503) {
+      // The request by its method and path (not its query, which may carry search words): what was being done.
+      const request = host.switchToHttp().getRequest<Request>();
+      this.logger.error(`${request.method} ${request.path}: ${exception instanceof Error ? exception.stack ?? exception.message : String(exception)}`);
+    }
     response.status(problem.status).type('application/problem+json').json(problem);
   }
 
