@@ -10,6 +10,7 @@ import { serveWebFront } from './web/serve-web-front';
 import { answerFromCache } from './queries/answer-cache';
 import { openToAnyOrigin } from './shared/open-paths';
 import { carriesBody } from './shared/request-body';
+import { cacheValidationMetadata } from './shared/validation-metadata-cache';
 import { BodyParseError, ProblemDetailsFilter, RequestFieldError, RequestValidationError, TYPE_BASE } from './shared/problem-details';
 
 /** Request bodies larger than this are refused with 413 before any work. */
@@ -139,6 +140,7 @@ export function configureApp(app: INestApplication): void {
   // Kept answers of reads (ADR 15), before anything else looks at the path.
   express.use(answerFromCache(app));
   serveWebFront(express);
+  cacheValidationMetadata();
   app.useGlobalPipes(
     new RequestValidationPipe({
       whitelist: true,
