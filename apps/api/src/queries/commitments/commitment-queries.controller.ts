@@ -10,12 +10,15 @@ import { awaitSeq } from '../read-your-writes';
 import { CommitmentAsOfQuery, ListCommitmentsQuery } from './commitment-queries.dto';
 import { Allow, MEMBERS } from '../../auth/access.decorators';
 import { CachedAnswer } from '../answer-cache';
+import { LiveCommitments } from './live-commitments';
 
 /** Commitments as committees, signatories and the public read them. */
 @ApiTags('queries')
 @Allow(...MEMBERS)
 @Controller('commitments')
 export class CommitmentQueriesController {
+  private readonly live = new LiveCommitments();
+
   constructor(
     private readonly readModels: ReadModels,
     @Inject(EVENT_STORE) private readonly store: EventStore,
@@ -54,13 +57,12 @@ export class CommitmentQueriesController {
   async one(@Param('commitmentId', new IdPipe('commitmentId')) id: string, @Query() query: CommitmentAsOfQuery) {
     await awaitSeq(this.readModels, query.seq);
     if (query.asOf === undefined) {
-      // One indexed row, its columns named as the entity's properties and the amounts as numbers: what
-      // present(findOneBy) answers, without the query builder and the hydration.
-      const source = this.readModels.dataSource;
-      const schema = (source.options as { schema?: string }).schema ?? 'public';
-      const rows: unknown[] = await source.query(ONE_COMMITMENT.replace('FROM commitments', `FROM "${schema}".commitments`), [id]);
-      if (rows.length === 0) throw notFound(`commitment ${id}`);
-      return rows[0];
+      // One indexed row (read together with the other first reads of the moment: LiveCommitments), its
+      // columns named as the entity's properties and the amounts as numbers: what present(findOneBy)
+      // answers, without the query builder and the hydration.
+      const row = await this.live.load(this.readModels.dataSource, id);
+      if (!row) throw notFound(`commitment ${id}`);
+      return row;
     }
     // As of a date: the commitment's own events on the chosen clock, folded by the domain.
     const clock = query.clock ?? 'effective';
@@ -79,14 +81,6 @@ export class CommitmentQueriesController {
     };
   }
 }
-
-/** The live commitment as `present` shows it, in the entity's property order. */
-const ONE_COMMITMENT = `SELECT commitment_id AS "commitmentId", title, description, owner_party_id AS "ownerPartyId",
-  co_funder_party_ids AS "coFunderPartyIds", priority, ambition, component, horizon, status, outcome, qpv, communes,
-  droit_commun_cents::float8 AS "droitCommunCents", credits_specifiques_cents::float8 AS "creditsSpecifiquesCents", budget,
-  committed_cents::float8 AS "committedCents", disbursed_cents::float8 AS "disbursedCents", spent_cents::float8 AS "spentCents",
-  reports, amendment_ids AS "amendmentIds", stream_version AS "streamVersion", last_seq::float8 AS "lastSeq", updated_on AS "updatedOn"
-  FROM commitments WHERE commitment_id = $1`;
 
 function present(row: CommitmentRow) {
   return {
