@@ -1,5 +1,6 @@
 import { type CommandContext, currentSchemaVersion, type Decider, type DomainEvent, fold, type RecordedEvent, upcast } from '@mel/domain';
 import { type EventEnvelope, type EventStore, WrongExpectedVersionError } from '@mel/event-store';
+import { LRUCache } from 'lru-cache';
 
 export interface ExecuteOptions {
   /** Version the caller saw (If-Match): the command applies only to that version of the stream. */
@@ -59,15 +60,15 @@ interface KeptState {
  * stream. Sound because `evolve` never changes the state it is given (the deciders' tests freeze it).
  */
 export class CommandExecutor {
-  /** In least recently used order. */
-  private readonly kept = new Map<string, KeptState>();
-  private readonly keptStates: number;
+  /** The least recently used forgotten first (lru-cache: a hit does not delete and set again, see AnswerCache). */
+  private readonly kept?: LRUCache<string, KeptState>;
 
   constructor(
     private readonly store: EventStore,
     options: { keptStates?: number } = {},
   ) {
-    this.keptStates = options.keptStates ?? KEPT_STATES;
+    const keptStates = options.keptStates ?? KEPT_STATES;
+    if (keptStates > 0) this.kept = new LRUCache({ max: keptStates });
   }
 
   async execute(
@@ -109,7 +110,7 @@ export class CommandExecutor {
         };
       } catch (error) {
         if (!(error instanceof WrongExpectedVersionError)) throw error;
-        this.kept.delete(streamId); // read the whole stream again
+        this.kept?.delete(streamId); // read the whole stream again
         if (options.ifMatch !== undefined) throw new StaleVersionError(options.ifMatch, error.actualVersion);
         if (attempt >= MAX_ATTEMPTS) throw error;
       }
@@ -124,7 +125,7 @@ export class CommandExecutor {
 
   /** The stream's state now: from the kept state and the events after it, or from the whole stream. */
   private async current(decider: AnyDecider, streamId: string, whole: boolean): Promise<{ state: unknown; version: number; stored?: EventEnvelope[] }> {
-    const kept = whole || this.keptStates === 0 ? undefined : this.kept.get(streamId);
+    const kept = whole ? undefined : this.kept?.get(streamId);
     if (kept) {
       const since = await this.store.readStream(streamId, { fromVersion: kept.version });
       if (since.length > 0 && since[0].eventId === kept.lastEventId && since[0].streamVersion === kept.version) {
@@ -141,10 +142,7 @@ export class CommandExecutor {
   }
 
   private keep(streamId: string, entry: KeptState): KeptState {
-    if (this.keptStates === 0) return entry;
-    this.kept.delete(streamId);
-    this.kept.set(streamId, entry);
-    if (this.kept.size > this.keptStates) this.kept.delete(this.kept.keys().next().value!);
+    this.kept?.set(streamId, entry);
     return entry;
   }
 }

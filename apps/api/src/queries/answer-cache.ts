@@ -5,6 +5,7 @@ import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
 import { normalizeIp } from '@nestjs/throttler/dist/ip';
 import { TokenVerifier } from '@mel/application';
 import type { Request, RequestHandler, Response } from 'express';
+import { LRUCache } from 'lru-cache';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';
 import { rateLimitPerMinute } from '../auth/auth.module';
@@ -54,60 +55,58 @@ const OVERHEAD = 200;
 
 @Injectable()
 export class AnswerCache {
-  /** In least recently used order: a hit moves its entry to the end. */
-  private readonly entries = new Map<string, Entry>();
-  private bytes = 0;
+  /**
+   * In least recently used order, by lru-cache: a hit moves its entry to the end in the cache's own
+   * index lists. A Map kept in that order (delete and set again at each hit) slowed down with its size:
+   * V8 leaves a deleted entry in its bucket's chain until the table is rehashed, so a URL read again
+   * and again walked a chain of its own past hits — 0.08 ms a hit with 30,000 answers kept (stop 17).
+   */
+  private readonly entries?: LRUCache<string, Entry>;
   readonly maxBytes = answerCacheBytes();
   hits = 0;
   misses = 0;
 
-  constructor(private readonly readModels: ReadModels) {}
+  constructor(private readonly readModels: ReadModels) {
+    if (this.maxBytes > 0) {
+      this.entries = new LRUCache<string, Entry>({
+        maxSize: this.maxBytes,
+        // An answer over a quarter of the cache is not kept: it would push out many others.
+        maxEntrySize: Math.floor(this.maxBytes / 4),
+        sizeCalculation: sizeOf,
+      });
+    }
+  }
 
   /** The answer kept for this key, if it still is the answer now. */
   get(key: string): Entry | undefined {
-    const entry = this.entries.get(key);
+    const entry = this.entries?.get(key);
     if (!entry) return undefined;
     if (entry.stamp !== this.readModels.stamp || entry.day !== today()) {
-      this.remove(entry);
+      this.entries!.delete(key);
       return undefined;
     }
-    this.entries.delete(key);
-    this.entries.set(key, entry);
     return entry;
   }
 
   /** Keeps `body` as the answer to `key` computed at `stamp` (the read models' stamp before the work began). */
   set(key: string, body: Buffer, stamp: number, route: string): Entry {
     const entry: Entry = { key, body, etag: `"${hash('sha256', body, 'base64url').slice(0, 32)}"`, stamp, day: today(), route };
-    const size = body.length + key.length + OVERHEAD;
-    if (this.maxBytes === 0 || size > this.maxBytes / 4 || stamp !== this.readModels.stamp) return entry;
-    const previous = this.entries.get(key);
-    if (previous) this.remove(previous);
-    this.entries.set(key, entry);
-    this.bytes += size;
-    for (const oldest of this.entries.values()) {
-      if (this.bytes <= this.maxBytes) break;
-      this.remove(oldest);
-    }
+    if (stamp === this.readModels.stamp) this.entries?.set(key, entry);
     return entry;
   }
 
   /** Forgets every answer (a change that the stamp does not show). */
   clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
+    this.entries?.clear();
   }
 
   get size(): { entries: number; bytes: number } {
-    return { entries: this.entries.size, bytes: this.bytes };
-  }
-
-  private remove(entry: Entry): void {
-    if (this.entries.get(entry.key) !== entry) return;
-    this.entries.delete(entry.key);
-    this.bytes -= entry.body.length + entry.key.length + OVERHEAD;
+    return { entries: this.entries?.size ?? 0, bytes: this.entries?.calculatedSize ?? 0 };
   }
 }
+
+/** What an entry weighs: its body, its key, and the object and the cache's slot. */
+const sizeOf = (entry: Entry) => entry.body.length + entry.key.length + OVERHEAD;
 
 /** The key of a request's answer: its access class (the role of its token) and its URL, query included. */
 function keyOf(role: string, url: string): string {
