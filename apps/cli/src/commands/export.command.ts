@@ -174,6 +174,9 @@ const ENTRY_PAGE = 5000;
  */
 export async function writeAuditExport(database: Database, dir: string): Promise<AuditManifest> {
   const pool = new Pool({ connectionString: database.appUrl, max: 3 });
+  // pool.end() resolves before its connections are closed: a server that ends one then (a restart, a
+  // dropped database) must not crash the process with an unhandled 'error'. A query in use still fails.
+  pool.on('error', () => undefined);
   // The log's store (event_store.events, or EventStoreDB: ADR 11); the tree and checkpoints are in PostgreSQL either way.
   const store = openEventStore({ appUrl: database.appUrl, poolSize: 1 });
   try {

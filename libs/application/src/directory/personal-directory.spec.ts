@@ -29,6 +29,7 @@ describe('the personal directory and PersonErasure', () => {
     db = await createTestDatabase();
     store = new PostgresEventStore({ connectionString: db.appUrl });
     pool = new Pool({ connectionString: db.appUrl, max: 2 });
+    pool.on('error', () => undefined); // the database is dropped with its connections at the end
     directory = new PersonalDirectory(pool, store);
     erasure = new PersonErasure(store, directory);
     await store.append('party-party-mel', [{ type: 'PartyRegistered', occurredAt: at, actor: admin, data: { partyId: 'party-mel', name: 'Métropole Européenne de Lille', kind: 'metropolis', identifiers: { siren: '200093201', inseeCode: null, rna: null } } }], {

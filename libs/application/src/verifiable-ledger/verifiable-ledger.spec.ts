@@ -31,6 +31,7 @@ describe('the Merkle tree and checkpoints in PostgreSQL', () => {
     store = new PostgresEventStore({ connectionString: db.appUrl });
     await runSeed(store, loadMelSeed(projectRoot));
     pool = new Pool({ connectionString: db.appUrl, max: 4 });
+    pool.on('error', () => undefined); // the database is dropped with its connections at the end
     dataDir = mkdtempSync(join(tmpdir(), 'ledger-key-'));
   });
   afterAll(async () => {
@@ -63,6 +64,7 @@ describe('the Merkle tree and checkpoints in PostgreSQL', () => {
     const other = await createTestDatabase();
     const otherStore = new PostgresEventStore({ connectionString: other.appUrl });
     const otherPool = new Pool({ connectionString: other.appUrl, max: 2 });
+    otherPool.on('error', () => undefined); // the database is dropped with its connections at the end
     try {
       await runSeed(otherStore, loadMelSeed(projectRoot));
       const head = await otherStore.head();
@@ -137,6 +139,7 @@ describe('the Merkle tree and checkpoints in PostgreSQL', () => {
     const [latest] = await listCheckpoints(pool, { limit: 1 });
     // Someone with the superuser's rights rewrites the last checkpoint's root behind the application's back.
     const admin = new Pool({ connectionString: db.adminUrl, max: 1 });
+    admin.on('error', () => undefined); // the database is dropped with its connections at the end
     try {
       await admin.query('SET session_replication_role = replica');
       await admin.query('UPDATE ledger.checkpoints SET root = $1 WHERE size = $2', [Buffer.alloc(32, 7), latest.size]);
